@@ -4,8 +4,9 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    // Transpile only: `npm run typecheck` type-checks once for the whole tree (about 2x faster, 3x less memory).
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+    // Transpile only (tsconfig `isolatedModules`): `npm run typecheck` type-checks the whole tree once,
+    // about 2x faster and 3x less memory than type-checking per test file.
+    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   testTimeout: 60000,
 };

@@ -118,7 +118,8 @@ const SAFE_SHAPES: Record<SafeShape, RegExp> = {
 };
 
 export function safe(value: unknown, shape: SafeShape): string {
-  if (isUnknown(value)) return "(unknown during preview)";
+  // Both forms: the engine's sentinel string and the `Unknown` marker the typed reads return.
+  if (value === Unknown || isUnknown(value)) return "(unknown during preview)";
   if (typeof value !== "string" && typeof value !== "number") return "(not shown)";
   const text = String(value);
   return SAFE_SHAPES[shape].test(text) ? text : "(not shown)";

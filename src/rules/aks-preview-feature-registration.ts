@@ -1,5 +1,14 @@
 import { Finding, ResourceInput, defineRule } from "../model/rule";
-import { Invalid, Unknown, equalsIgnoreCase, isRecord, readArray, readString, safe } from "../model/values";
+import {
+  Invalid,
+  Unknown,
+  equalsIgnoreCase,
+  isRecord,
+  isUnknown,
+  readArray,
+  readString,
+  safe,
+} from "../model/values";
 import { TokenSet } from "../resources/tokens";
 
 const NATIVE = "azure-native:features:SubscriptionFeatureRegistration";
@@ -137,6 +146,12 @@ export default defineRule<Options>({
       ];
     }
     if (typeof namespace !== "string" || !isAksNamespace(namespace)) return [];
+    // With an allow-list, an unknown feature name may be an allowed one.
+    const unknownFeature = (path: string): Finding => ({
+      kind: "cannot-know",
+      message: `\`${path}\` is unknown, so whether the feature is in \`allowedFeatures\` is not known`,
+      key: `feature:${path}`,
+    });
 
     if (base === NATIVE) {
       const feature = readString(resource.props, "featureName");
@@ -146,11 +161,13 @@ export default defineRule<Options>({
         return [{ kind: "cannot-know", message: "`properties.state` is unknown" }];
       }
       if (typeof state === "string" && INACTIVE_STATES.some((s) => equalsIgnoreCase(s, state))) return [];
+      if (feature === Unknown && allowedFeatures.length) return [unknownFeature("featureName")];
       return [registered(namespace, feature === Invalid ? undefined : feature)];
     }
     if (base === CLASSIC_FEATURE) {
       const feature = readString(resource.props, "name");
       if (typeof feature === "string" && isAllowed(feature)) return [];
+      if (feature === Unknown && allowedFeatures.length) return [unknownFeature("name")];
       return [registered(namespace, feature)];
     }
     const list = readArray(resource.props, "features");
@@ -168,6 +185,8 @@ export default defineRule<Options>({
           message: "a feature's `registered` flag is unknown",
           key: `feature:${String(feature)}`,
         });
+      else if (flag === true && isUnknown(feature) && allowedFeatures.length)
+        findings.push(unknownFeature("features[].name"));
       else if (flag === true) findings.push(registered(namespace, feature));
     }
     return findings;

@@ -58,7 +58,8 @@ function check(
       },
     ];
   }
-  if (!target.generic && (resourceGroup === Unknown || name === Unknown)) {
+  // Generic types (locks, tags, autoscale, ...) only get here when their known arguments name a scale set.
+  if (resourceGroup === Unknown || name === Unknown) {
     return [
       { kind: "cannot-know", message: `whether the targeted ${vmss} belongs to an AKS node pool`, key },
     ];
