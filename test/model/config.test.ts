@@ -30,7 +30,9 @@ describe("parsePackConfig: valid documents", () => {
           allowStackLoosening: true,
           nodeResourceGroups: ["/subscriptions/0000/resourceGroups/custom-nodes"],
         },
-        "aks-preview-feature-registration": { stacks: { staging: "mandatory", "tag:environment=production": "mandatory" } },
+        "aks-preview-feature-registration": {
+          stacks: { staging: "mandatory", "tag:environment=production": "mandatory" },
+        },
       },
       FILE,
     );
@@ -151,7 +153,11 @@ describe("stack config (aks-guardrails:levels via PULUMI_CONFIG)", () => {
   test.each([
     [{ "aks-guardrails:level": "{}" }, "aks-guardrails:level", /allowed: aks-guardrails:levels/],
     [{ "aks-guardrails:levels": "{not json" }, "aks-guardrails:levels", /not a JSON object/],
-    [{ "aks-guardrails:levels": '{"aks-nope":"advisory"}' }, "aks-guardrails:levels.aks-nope", /unknown rule id/],
+    [
+      { "aks-guardrails:levels": '{"aks-nope":"advisory"}' },
+      "aks-guardrails:levels.aks-nope",
+      /unknown rule id/,
+    ],
     [
       { "aks-guardrails:levels": '{"aks-vmss-direct-modification":"remediate"}' },
       "aks-guardrails:levels.aks-vmss-direct-modification",
@@ -165,7 +171,9 @@ describe("stack config (aks-guardrails:levels via PULUMI_CONFIG)", () => {
   });
 
   test("malformed PULUMI_CONFIG names the variable", () => {
-    expect(errorOf(() => parseStackConfigEnv("{", "PULUMI_CONFIG")).message).toMatch(/^PULUMI_CONFIG: \(document\): not valid JSON/);
+    expect(errorOf(() => parseStackConfigEnv("{", "PULUMI_CONFIG")).message).toMatch(
+      /^PULUMI_CONFIG: \(document\): not valid JSON/,
+    );
   });
 });
 

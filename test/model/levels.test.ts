@@ -18,7 +18,12 @@ interface Case {
 
 // Rule defaults × pack config × stack config × stack name.
 const cases: Case[] = [
-  { name: "mandatory default, no config", inputs: { defaultLevel: "mandatory" }, stack: "dev", level: "mandatory" },
+  {
+    name: "mandatory default, no config",
+    inputs: { defaultLevel: "mandatory" },
+    stack: "dev",
+    level: "mandatory",
+  },
   {
     name: "engine-configured default equals declared level",
     inputs: { defaultLevel: "advisory", configuredLevel: "advisory" },
@@ -27,13 +32,21 @@ const cases: Case[] = [
   },
   {
     name: "preview-rule default: advisory on dev",
-    inputs: { defaultLevel: "advisory", defaultStacks: { "prod*": "mandatory" }, configuredLevel: "advisory" },
+    inputs: {
+      defaultLevel: "advisory",
+      defaultStacks: { "prod*": "mandatory" },
+      configuredLevel: "advisory",
+    },
     stack: "dev",
     level: "advisory",
   },
   {
     name: "preview-rule default: mandatory on prod-eu",
-    inputs: { defaultLevel: "advisory", defaultStacks: { "prod*": "mandatory" }, configuredLevel: "advisory" },
+    inputs: {
+      defaultLevel: "advisory",
+      defaultStacks: { "prod*": "mandatory" },
+      configuredLevel: "advisory",
+    },
     stack: "prod-eu",
     level: "mandatory",
   },
@@ -59,7 +72,11 @@ const cases: Case[] = [
   },
   {
     name: "user overrides the built-in prod* entry",
-    inputs: { defaultLevel: "advisory", defaultStacks: { "prod*": "mandatory" }, configuredStacks: { "prod*": "advisory" } },
+    inputs: {
+      defaultLevel: "advisory",
+      defaultStacks: { "prod*": "mandatory" },
+      configuredStacks: { "prod*": "advisory" },
+    },
     stack: "prod",
     level: "advisory",
   },
@@ -71,7 +88,11 @@ const cases: Case[] = [
   },
   {
     name: "explicit disabled turns the rule off everywhere, stacks map included",
-    inputs: { defaultLevel: "advisory", defaultStacks: { "prod*": "mandatory" }, configuredLevel: "disabled" },
+    inputs: {
+      defaultLevel: "advisory",
+      defaultStacks: { "prod*": "mandatory" },
+      configuredLevel: "disabled",
+    },
     stack: "prod",
     level: "disabled",
   },
@@ -115,7 +136,10 @@ const cases: Case[] = [
   },
   {
     name: "longest matching key wins over a shorter one",
-    inputs: { defaultLevel: "advisory", configuredStacks: { "prod*": "mandatory", "prod-sandbox": "advisory" } },
+    inputs: {
+      defaultLevel: "advisory",
+      configuredStacks: { "prod*": "mandatory", "prod-sandbox": "advisory" },
+    },
     stack: "prod-sandbox",
     level: "advisory",
   },
@@ -189,10 +213,14 @@ describe("matchStacks", () => {
 });
 
 describe("stacksKeyError", () => {
-  test.each(["prod*", "dev", "acme/*/prod", "payments/prod-?", "tag:environment=production", "tag:team=pay*"])(
-    "accepts %s",
-    (key) => expect(stacksKeyError(key)).toBeUndefined(),
-  );
+  test.each([
+    "prod*",
+    "dev",
+    "acme/*/prod",
+    "payments/prod-?",
+    "tag:environment=production",
+    "tag:team=pay*",
+  ])("accepts %s", (key) => expect(stacksKeyError(key)).toBeUndefined());
   test.each(["", "prod[0-9]", "a/b/c/d", "has space", "tag:=x", "tag:env", "prod/"])("rejects %j", (key) =>
     expect(stacksKeyError(key)).toMatch(/not a valid/),
   );

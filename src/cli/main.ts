@@ -1,0 +1,207 @@
+/**
+ * The `aks-guardrails` command. It hosts the real policy pack (`policypack/`) the way the Pulumi engine
+ * does — spawned through `@pulumi/pulumi`'s run-policy-pack, driven over the Analyzer gRPC protocol — so
+ * its findings are what `pulumi preview --policy-pack ./policypack` reports.
+ */
+import { existsSync, readFileSync } from "fs";
+import * as path from "path";
+import { ConfigError, parsePackConfig, parseStackLevels } from "../model/config";
+import { rules } from "../rules";
+import { AnalyzerCallError, PackStartError, runPolicyPack } from "../host/analyzer-client";
+import { PackConfigError, PolicyConfigEntry, parsePolicyPackConfig } from "../host/pack-config";
+import { InputError, parseResourceDocument } from "../host/loaders";
+import { ProgramLoadError, loadProgram, readStackConfig } from "../host/loaders/program";
+import type { HostResource } from "../host/types";
+import { ParsedArgs, USAGE, UsageError, parseArgs } from "./args";
+import { Report, buildReport, renderJson, renderText } from "./report";
+import { renderRules } from "./rules-command";
+
+interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => string;
+  isTty: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: Io = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  readStdin: () => readFileSync(0, "utf8"),
+  isTty: Boolean(process.stdout.isTTY),
+  env: process.env,
+};
+
+/** The repository (or installed package) root: the directory holding `policypack/PulumiPolicy.yaml`. */
+export function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    if (existsSync(path.join(dir, "policypack", "PulumiPolicy.yaml"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error("cannot find policypack/PulumiPolicy.yaml above " + __dirname);
+    dir = parent;
+  }
+}
+
+function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InputError(`${file}: not valid JSON`, file);
+  }
+}
+
+/** Strict validation first (a typo must not silently disable a guardrail), then the engine's own parsing. */
+function readPackConfig(file: string | undefined): Record<string, PolicyConfigEntry> | undefined {
+  if (!file) return undefined;
+  const document = readJsonFile(file);
+  parsePackConfig(rules, document, file);
+  return parsePolicyPackConfig(document, file);
+}
+
+function validateStackConfig(config: Record<string, string>, file: string): void {
+  parseStackLevels(rules, config, file);
+}
+
+async function analyze(options: {
+  resources: HostResource[];
+  stack: string;
+  project: string;
+  source: string;
+  packConfig?: Record<string, PolicyConfigEntry>;
+  stackConfig: Record<string, string>;
+  stackTags: Record<string, string>;
+  concurrency?: number;
+}): Promise<Report> {
+  const run = await runPolicyPack({
+    packDir: path.join(packageRoot(), "policypack"),
+    identity: {
+      stack: options.stack,
+      project: options.project,
+      organization: "organization",
+      tags: options.stackTags,
+      dryRun: true,
+    },
+    stackConfig: options.stackConfig,
+    packConfig: options.packConfig,
+    resources: options.resources,
+    concurrency: options.concurrency,
+  });
+  return buildReport(options, options.resources, run.diagnostics);
+}
+
+function output(
+  report: Report,
+  args: { format: string; quiet: boolean; color: boolean | undefined },
+  io: Io,
+): number {
+  const color = args.color ?? (io.isTty && !io.env.NO_COLOR);
+  io.stdout(args.format === "json" ? renderJson(report) : renderText(report, { color, quiet: args.quiet }));
+  return report.summary.mandatory > 0 ? 1 : 0;
+}
+
+async function run(args: ParsedArgs, io: Io): Promise<number> {
+  switch (args.command) {
+    case "help":
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    case "version": {
+      const pkg = JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as {
+        version: string;
+      };
+      io.stdout(`${pkg.version}\n`);
+      return 0;
+    }
+    case "rules":
+      io.stdout(renderRules(rules, args.format === "json" ? "json" : "text"));
+      return 0;
+    case "scan": {
+      if (args.format === "sarif")
+        throw new UsageError(
+          "--format sarif is not available yet (planned: the ecosystem issue); use text or json",
+        );
+      const packConfig = readPackConfig(args.config);
+      const loaded =
+        args.file === "-" ? parseResourceDocument(io.readStdin(), "<stdin>") : readFile(args.file);
+      let stackConfig: Record<string, string> = {};
+      if (args.stackConfig) {
+        const file = readStackConfig(args.stackConfig);
+        if (file.secureKeys.length) {
+          io.stderr(
+            `aks-guardrails: ${args.stackConfig}: secure values cannot be decrypted offline and are left out: ${file.secureKeys.join(", ")}\n`,
+          );
+        }
+        validateStackConfig(file.values, args.stackConfig);
+        stackConfig = file.values;
+      }
+      const report = await analyze({
+        resources: loaded.resources,
+        stack: args.stack ?? loaded.stack ?? "dev",
+        project: loaded.project ?? "project",
+        source: loaded.file,
+        packConfig,
+        stackConfig,
+        stackTags: args.stackTags,
+        concurrency: args.concurrency,
+      });
+      return output(report, args, io);
+    }
+    case "preview": {
+      if (args.format === "sarif")
+        throw new UsageError(
+          "--format sarif is not available yet (planned: the ecosystem issue); use text or json",
+        );
+      const packConfig = readPackConfig(args.config);
+      const dir = path.resolve(args.program ?? packageRoot());
+      const stack = args.stack ?? "dev";
+      const program = await loadProgram({ dir, stack });
+      validateStackConfig(program.stackConfig, path.join(dir, `Pulumi.${stack}.yaml`));
+      const report = await analyze({
+        resources: program.resources,
+        stack,
+        project: program.project,
+        source: dir,
+        packConfig,
+        stackConfig: program.stackConfig,
+        stackTags: args.stackTags,
+      });
+      return output(report, args, io);
+    }
+  }
+}
+
+function readFile(file: string) {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file);
+  }
+  return parseResourceDocument(text, file);
+}
+
+/** Runs the command; returns the exit code. Never throws: every failure becomes a message and exit 2. */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  try {
+    return await run(parseArgs(argv), io);
+  } catch (error) {
+    const known =
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof InputError ||
+      error instanceof PackConfigError ||
+      error instanceof PackStartError ||
+      error instanceof ProgramLoadError ||
+      error instanceof AnalyzerCallError;
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`aks-guardrails: ${known ? message : `unexpected error: ${message}`}\n`);
+    if (error instanceof UsageError) io.stderr(`Run \`aks-guardrails --help\` for usage.\n`);
+    return 2;
+  }
+}

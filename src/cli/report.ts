@@ -1,0 +1,118 @@
+/** Rendering analysis results: JSON for scripts (contract shape), text for people. */
+import type { Diagnostic } from "../host/analyzer-client";
+import type { HostResource } from "../host/types";
+
+export interface Violation {
+  policy: string;
+  urn: string;
+  enforcementLevel: "advisory" | "mandatory";
+  message: string;
+  /** Type and name of the resource, from the URN (empty for stack-wide notices). */
+  resourceType: string;
+  resourceName: string;
+}
+
+export interface Report {
+  stack: string;
+  project: string;
+  /** What was analysed: a file path or a program directory. */
+  source: string;
+  resources: number;
+  violations: Violation[];
+  summary: { mandatory: number; advisory: number };
+}
+
+const URN = /^urn:pulumi:[^:]*::[^:]*::(.*)::([^:]*)$/;
+
+function typeAndName(urn: string): { resourceType: string; resourceName: string } {
+  const m = URN.exec(urn);
+  if (!m) return { resourceType: "", resourceName: "" };
+  const qualified = m[1].split("$");
+  return { resourceType: qualified[qualified.length - 1], resourceName: m[2] };
+}
+
+export function buildReport(
+  meta: { stack: string; project: string; source: string },
+  resources: readonly HostResource[],
+  diagnostics: readonly Diagnostic[],
+): Report {
+  const violations: Violation[] = [];
+  for (const d of diagnostics) {
+    // Disabled rules report nothing; `remediate` is mandatory for these non-rewriting rules.
+    if (d.enforcementLevel === "disabled") continue;
+    const enforcementLevel = d.enforcementLevel === "advisory" ? "advisory" : "mandatory";
+    violations.push({
+      policy: d.policyName,
+      urn: d.urn,
+      enforcementLevel,
+      message: d.message,
+      ...typeAndName(d.urn),
+    });
+  }
+  return {
+    ...meta,
+    resources: resources.length,
+    violations,
+    summary: {
+      mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
+      advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
+    },
+  };
+}
+
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+interface Style {
+  red(s: string): string;
+  yellow(s: string): string;
+  bold(s: string): string;
+  dim(s: string): string;
+}
+
+const PLAIN: Style = { red: (s) => s, yellow: (s) => s, bold: (s) => s, dim: (s) => s };
+const ANSI: Style = {
+  red: (s) => `\u001b[31m${s}\u001b[39m`,
+  yellow: (s) => `\u001b[33m${s}\u001b[39m`,
+  bold: (s) => `\u001b[1m${s}\u001b[22m`,
+  dim: (s) => `\u001b[2m${s}\u001b[22m`,
+};
+
+export function summaryLine(report: Report): string {
+  const { mandatory, advisory } = report.summary;
+  const verdict = mandatory > 0 ? "the preview would fail" : "the preview would pass";
+  return `${mandatory} mandatory, ${advisory} advisory across ${report.resources} resources on stack "${report.stack}": ${verdict}`;
+}
+
+/** Findings grouped by resource, level and rule id on every line, a summary line last. */
+export function renderText(report: Report, options: { color: boolean; quiet: boolean }): string {
+  const s = options.color ? ANSI : PLAIN;
+  const lines: string[] = [];
+  if (!options.quiet)
+    lines.push(s.bold(`aks-guardrails · ${report.project}/${report.stack} · ${report.source}`), "");
+  const groups = new Map<string, Violation[]>();
+  for (const v of report.violations) {
+    const list = groups.get(v.urn) ?? [];
+    list.push(v);
+    groups.set(v.urn, list);
+  }
+  for (const [urn, list] of groups) {
+    const head = list[0];
+    lines.push(
+      urn ? s.bold(`${head.resourceType} "${head.resourceName}"`) + s.dim(`  ${urn}`) : s.bold("stack-wide"),
+    );
+    const sorted = [...list].sort((a, b) =>
+      a.enforcementLevel === b.enforcementLevel ? 0 : a.enforcementLevel === "mandatory" ? -1 : 1,
+    );
+    for (const v of sorted) {
+      const level = v.enforcementLevel === "mandatory" ? s.red("mandatory") : s.yellow("advisory ");
+      lines.push(`  ${level}  ${v.policy}`);
+      lines.push(`             ${v.message}`);
+    }
+    lines.push("");
+  }
+  if (!report.violations.length && !options.quiet) lines.push("No findings.", "");
+  lines.push(report.summary.mandatory ? s.red(summaryLine(report)) : summaryLine(report));
+  return `${lines.join("\n")}\n`;
+}
