@@ -53,12 +53,21 @@ export interface PoolView {
    * use when `orchestratorVersion` is not set.
    */
   currentOrchestratorVersion?: Read<string>;
+  /**
+   * ASG ids the pool's NICs join: azure-native `networkProfile.applicationSecurityGroups`, classic
+   * `nodeNetworkProfile.applicationSecurityGroupIds` (NSG rules may name them as source or destination).
+   */
+  applicationSecurityGroupIds?: Read<readonly unknown[]>;
 }
 
 const SEPARATE = new TokenSet([T.agentPool, T.classicNodePool]);
 const INLINE = new TokenSet([T.managedCluster, T.classicCluster]);
 
-function nativePool(props: unknown, base: Omit<PoolView, keyof NativeFields | "mode">, mode: Read<string>): PoolView {
+function nativePool(
+  props: unknown,
+  base: Omit<PoolView, keyof NativeFields | "mode">,
+  mode: Read<string>,
+): PoolView {
   return { ...base, ...nativeFields(props), mode };
 }
 
@@ -77,6 +86,7 @@ function nativeFields(p: unknown): NativeFields {
     sshAccess: readString(p, "securityProfile.sshAccess"),
     enableNodePublicIP: readBoolean(p, "enableNodePublicIP"),
     currentOrchestratorVersion: readString(p, "currentOrchestratorVersion"),
+    applicationSecurityGroupIds: readArray(p, "networkProfile.applicationSecurityGroups"),
   };
 }
 
@@ -92,6 +102,7 @@ function classicFields(p: unknown): NativeFields {
     powerState: undefined,
     sshAccess: undefined,
     enableNodePublicIP: readBoolean(p, "nodePublicIpEnabled"),
+    applicationSecurityGroupIds: readArray(p, "nodeNetworkProfile.applicationSecurityGroupIds"),
   };
 }
 
