@@ -14,8 +14,6 @@ export interface VmssTarget {
   tags?: unknown;
   /** True for the scale-set resource types themselves (tags are a signal only there). */
   isScaleSet: boolean;
-  /** True for generic types (locks, tags, autoscale, ...) that target a VMSS only by their arguments. */
-  generic: boolean;
   /** Extension publisher/type (safe to print after a shape check). */
   extension?: { publisher: unknown; type: unknown };
 }
@@ -90,21 +88,21 @@ function byName(
     name: readString(props, namePath),
     tags: tagsPath ? props[tagsPath] : undefined,
     isScaleSet,
-    generic: false,
   };
 }
 
-/** A target given by an ARM id; undefined when the id is known and names something other than a VMSS. */
+/**
+ * A target given by an ARM id; undefined when the id is known and names something other than a VMSS.
+ * For generic types (locks, tags, autoscale) an unknown id says nothing about a scale set.
+ */
 function byId(props: PropertyBag, idPath: string, generic: boolean): VmssTarget | undefined {
   const id = readString(props, idPath);
   if (id === Unknown) {
-    return generic ? undefined : { resourceGroup: Unknown, name: Unknown, isScaleSet: false, generic };
+    return generic ? undefined : { resourceGroup: Unknown, name: Unknown, isScaleSet: false };
   }
   if (typeof id !== "string") return undefined;
   const parsed = parseVmssId(id);
-  return parsed
-    ? { resourceGroup: parsed.resourceGroup, name: parsed.name, isScaleSet: false, generic }
-    : undefined;
+  return parsed ? { resourceGroup: parsed.resourceGroup, name: parsed.name, isScaleSet: false } : undefined;
 }
 
 /** Both strings known and equal ignoring case; unknown or missing never match. */
@@ -133,13 +131,13 @@ export function vmssTarget(type: string, props: PropertyBag): VmssTarget | undef
     const ok =
       is(readString(props, "providerName"), "Microsoft.Compute") &&
       is(readString(props, "resourceType"), "virtualMachineScaleSets");
-    return ok ? { ...byName(props, "resourceGroupName", "resourceName", false), generic: true } : undefined;
+    return ok ? byName(props, "resourceGroupName", "resourceName", false) : undefined;
   }
   if (base === NATIVE_LOCK_AT_RESOURCE) {
     const ok =
       is(readString(props, "resourceProviderNamespace"), "Microsoft.Compute") &&
       is(readString(props, "resourceType"), "virtualMachineScaleSets");
-    return ok ? { ...byName(props, "resourceGroupName", "resourceName", false), generic: true } : undefined;
+    return ok ? byName(props, "resourceGroupName", "resourceName", false) : undefined;
   }
   if (NATIVE_BY_SCOPE.includes(base) || base === CLASSIC_LOCK) return byId(props, "scope", true);
   if (base === NATIVE_GENERIC_RESOURCE) return genericResourceTarget(props);
@@ -167,11 +165,7 @@ function genericResourceTarget(props: PropertyBag): VmssTarget | undefined {
   const parent = readString(props, "parentResourcePath");
   const resourceName = readString(props, "resourceName");
   const resourceGroup = readString(props, "resourceGroupName");
-  const generic: Pick<VmssTarget, "resourceGroup" | "isScaleSet" | "generic"> = {
-    resourceGroup,
-    isScaleSet: false,
-    generic: true,
-  };
+  const generic: Pick<VmssTarget, "resourceGroup" | "isScaleSet"> = { resourceGroup, isScaleSet: false };
   if (typeof resourceType === "string" && /^virtualMachineScaleSets(\/|$)/i.test(resourceType)) {
     // `virtualMachineScaleSets` → the name is the set; `virtualMachineScaleSets/extensions` → `set/ext`.
     const name = typeof resourceName === "string" ? resourceName.split("/")[0] : resourceName;
