@@ -15,6 +15,7 @@ import type { HostResource } from "../host/types";
 import { ParsedArgs, USAGE, UsageError, parseArgs } from "./args";
 import { Report, buildReport, renderJson, renderText } from "./report";
 import { renderRules } from "./rules-command";
+import { renderSarif } from "./sarif";
 
 interface Io {
   stdout: (text: string) => void;
@@ -96,13 +97,24 @@ async function analyze(options: {
   return buildReport(options, options.resources, run.diagnostics);
 }
 
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string })
+    .version;
+}
+
 function output(
   report: Report,
   args: { format: string; quiet: boolean; color: boolean | undefined },
   io: Io,
 ): number {
-  const color = args.color ?? (io.isTty && !io.env.NO_COLOR);
-  io.stdout(args.format === "json" ? renderJson(report) : renderText(report, { color, quiet: args.quiet }));
+  if (args.format === "json") io.stdout(renderJson(report));
+  else if (args.format === "sarif") {
+    const docsDir = path.join(packageRoot(), "docs", "rules");
+    io.stdout(renderSarif(report, rules, { version: packageVersion(), docsDir, cwd: process.cwd() }));
+  } else {
+    const color = args.color ?? (io.isTty && !io.env.NO_COLOR);
+    io.stdout(renderText(report, { color, quiet: args.quiet }));
+  }
   return report.summary.mandatory > 0 ? 1 : 0;
 }
 
@@ -111,21 +123,13 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
     case "help":
       io.stdout(`${USAGE}\n`);
       return 0;
-    case "version": {
-      const pkg = JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as {
-        version: string;
-      };
-      io.stdout(`${pkg.version}\n`);
+    case "version":
+      io.stdout(`${packageVersion()}\n`);
       return 0;
-    }
     case "rules":
       io.stdout(renderRules(rules, args.format === "json" ? "json" : "text"));
       return 0;
     case "scan": {
-      if (args.format === "sarif")
-        throw new UsageError(
-          "--format sarif is not available yet (planned: the ecosystem issue); use text or json",
-        );
       const packConfig = readPackConfig(args.config);
       const loaded =
         args.file === "-" ? parseResourceDocument(io.readStdin(), "<stdin>") : readFile(args.file);
@@ -153,10 +157,6 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
       return output(report, args, io);
     }
     case "preview": {
-      if (args.format === "sarif")
-        throw new UsageError(
-          "--format sarif is not available yet (planned: the ecosystem issue); use text or json",
-        );
       const packConfig = readPackConfig(args.config);
       const dir = path.resolve(args.program ?? packageRoot());
       const stack = args.stack ?? "dev";

@@ -245,12 +245,6 @@ describe("scan: bad input and config exit 2 with a message naming the file and k
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  test("sarif is announced as not yet available", async () => {
-    const run = await cli(["scan", VMSS_EXPORT, "--format", "sarif"]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/sarif is not available yet/);
-  });
-
   test("unknown command", async () => {
     const run = await cli(["scna", VMSS_EXPORT]);
     expect(run.code).toBe(2);
