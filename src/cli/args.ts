@@ -34,6 +34,7 @@ export type ParsedArgs =
       stackTags: Record<string, string>;
     } & CommonArgs)
   | ({ command: "rules" } & CommonArgs)
+  | { command: "stage-policypack"; outDir: string }
   | { command: "help"; topic?: string }
   | { command: "version" };
 
@@ -43,11 +44,15 @@ Usage:
   aks-guardrails scan <file|-> [--stack NAME] [--config FILE] [--stack-config FILE] [--stack-tag NAME=VALUE]... [--format text|json|sarif]
   aks-guardrails preview [--program DIR] [--stack NAME] [--config FILE] [--stack-tag NAME=VALUE]... [--format text|json|sarif]
   aks-guardrails rules [--format text|json]
+  aks-guardrails stage-policypack <dir>
 
   scan      analyse a \`pulumi stack export\` file or a \`pulumi preview --json\` document (- reads stdin)
   preview   run a Pulumi TypeScript program offline (mocks, preview mode) and analyse what it registers;
             default program: the bundled reference program (Pulumi.yaml at the repo root)
   rules     list the rules, their default levels and support-policy citations
+  stage-policypack
+            write the self-contained pack that \`pulumi policy publish\` uploads (the library vendored as a
+            tarball, versions pinned by a lock file) into an empty directory
 
 Options:
   --stack NAME            stack name the pack sees (default: from the resources' URNs, else "dev")
@@ -149,9 +154,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       if (rest.length) throw new UsageError(`rules takes no arguments (got "${rest[0]}")`);
       if (format === "sarif") throw new UsageError("rules supports --format text or json");
       return { command, ...common };
+    case "stage-policypack":
+      allow();
+      if (rest.length !== 1) throw new UsageError("stage-policypack takes exactly one output directory");
+      return { command, outDir: rest[0] };
     case undefined:
       return { command: "help" };
     default:
-      throw new UsageError(`unknown command "${command}"; expected scan, preview or rules`);
+      throw new UsageError(`unknown command "${command}"; expected scan, preview, rules or stage-policypack`);
   }
 }

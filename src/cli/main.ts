@@ -16,6 +16,7 @@ import { ParsedArgs, USAGE, UsageError, parseArgs } from "./args";
 import { Report, buildReport, renderJson, renderText } from "./report";
 import { renderRules } from "./rules-command";
 import { renderSarif } from "./sarif";
+import { StageError, stagePolicyPack } from "../publish/stage";
 
 interface Io {
   stdout: (text: string) => void;
@@ -129,6 +130,14 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
     case "rules":
       io.stdout(renderRules(rules, args.format === "json" ? "json" : "text"));
       return 0;
+    case "stage-policypack": {
+      const staged = stagePolicyPack({ root: packageRoot(), outDir: path.resolve(args.outDir) });
+      io.stdout(
+        `Staged aks-guardrails ${staged.version} policy pack in ${staged.outDir}\n` +
+          `Publish it with: cd ${staged.outDir} && pulumi policy publish <org>\n`,
+      );
+      return 0;
+    }
     case "scan": {
       const packConfig = readPackConfig(args.config);
       const loaded =
@@ -198,6 +207,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       error instanceof PackConfigError ||
       error instanceof PackStartError ||
       error instanceof ProgramLoadError ||
+      error instanceof StageError ||
       error instanceof AnalyzerCallError;
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`aks-guardrails: ${known ? message : `unexpected error: ${message}`}\n`);
