@@ -56,6 +56,26 @@ function stackResource(r: PolicyResource): StackResource {
   };
 }
 
+/**
+ * The stack as rules see it, converted once per AnalyzeStack request rather than once per policy. With the shared
+ * deserialization (shared-props.ts), every policy of one request gets the same property bags in the same order;
+ * the conversion of the first policy is reused when every bag matches by identity (a different request, or an SDK
+ * without the memo, never matches, and is converted as before).
+ */
+const convertedStacks = new WeakMap<object, { bags: PropertyBag[]; resources: StackResource[] }>();
+
+function stackResources(resources: readonly PolicyResource[]): StackResource[] {
+  const bags = resources.map((r) => raw(r.props));
+  const key = bags[0];
+  const cached = key === undefined ? undefined : convertedStacks.get(key);
+  if (cached && cached.bags.length === bags.length && cached.bags.every((bag, i) => bag === bags[i])) {
+    return cached.resources;
+  }
+  const converted = resources.map(stackResource);
+  if (key !== undefined) convertedStacks.set(key, { bags, resources: converted });
+  return converted;
+}
+
 function report(reportViolation: ReportViolation, diagnostics: Diagnostic[]): void {
   for (const d of diagnostics) {
     // The object form with a per-diagnostic level works in @pulumi/policy 1.21 (engine-contract.md),
@@ -96,7 +116,7 @@ export function createPolicies(
         report(reportViolation, runtime.analyzeResource(rule, resource, args.getConfig(), args.stackTags));
       },
       validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        const resources = args.resources.map(stackResource);
+        const resources = stackResources(args.resources);
         report(reportViolation, runtime.analyzeStack(rule, resources, args.getConfig(), args.stackTags));
       },
     };

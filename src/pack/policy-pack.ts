@@ -10,6 +10,7 @@ import { ConfigError } from "../model/config";
 import type { Rule } from "../model/rule";
 import { createPolicies } from "./policies";
 import { GuardrailsRuntime, RuntimeOptions } from "./runtime";
+import { shareDeserializedProperties } from "./shared-props";
 
 const LEVEL_BY_ENUM: Record<number, string> = {
   0: "advisory",
@@ -25,7 +26,12 @@ interface PolicyConfigMessage {
 interface ConfigureCall {
   request: { getPolicyconfigMap(): { entries(): Iterable<[string, PolicyConfigMessage]> } };
 }
-type Handler = (call: ConfigureCall, callback: (error: unknown, response?: unknown) => void) => void;
+type Callback = (error: unknown, response?: unknown) => void;
+type Handler = (call: ConfigureCall, callback: Callback) => void;
+/** The generated service definition: `remediate.responseType` is the SDK's own `RemediateResponse` class. */
+interface AnalyzerServiceDefinition {
+  remediate?: { responseType?: new () => unknown };
+}
 interface GrpcModule {
   Server: { prototype: { addService(service: unknown, implementation: Record<string, Handler>): void } };
   status: { INVALID_ARGUMENT: number };
@@ -45,11 +51,16 @@ function withConfigureHook(runtime: GuardrailsRuntime, serve: () => PolicyPack):
   proto.addService = function (this: unknown, service: unknown, implementation: Record<string, Handler>) {
     proto.addService = original;
     const configure = implementation.configure;
+    const remediate = implementation.remediate as Handler | undefined;
+    /** Whether the engine's config sets any policy to `remediate` (only then can the SDK's Remediate differ). */
+    let remediateConfigured = false;
     const hooked: Handler = (call, callback) => {
+      let remediateRequested = false;
       try {
         const policies: Record<string, { enforcementLevel?: string; properties: Record<string, unknown> }> =
           {};
         for (const [name, config] of call.request.getPolicyconfigMap().entries()) {
+          if (LEVEL_BY_ENUM[config.getEnforcementlevel()] === "remediate") remediateRequested = true;
           policies[name] = {
             enforcementLevel: LEVEL_BY_ENUM[config.getEnforcementlevel()],
             properties: config.getProperties()?.toJavaScript() ?? {},
@@ -62,9 +73,29 @@ function withConfigureHook(runtime: GuardrailsRuntime, serve: () => PolicyPack):
         callback({ code: grpc.status.INVALID_ARGUMENT, details: message, message });
         return;
       }
-      configure(call, callback);
+      configure(call, (error, response) => {
+        if (!error) remediateConfigured = remediateRequested;
+        callback(error, response);
+      });
     };
-    return original.call(this, service, { ...implementation, configure: hooked });
+    // Performance: no policy of this pack remediates (createPolicies defines no remediateResource) and none is
+    // declared at level `remediate`, so unless the config sets one to `remediate`, the SDK's Remediate answers
+    // the empty response every time, after deserializing the resource's properties for nothing. The engine calls
+    // Remediate before every Analyze; answering it directly saves that work. With a `remediate` level configured,
+    // the SDK answers (it reports "not applicable" for such policies).
+    const Empty = (service as AnalyzerServiceDefinition).remediate?.responseType;
+    const remediateFast: Handler = (call, callback) => {
+      if (remediateConfigured || !Empty) {
+        remediate!(call, callback);
+        return;
+      }
+      callback(null, new Empty());
+    };
+    return original.call(this, service, {
+      ...implementation,
+      configure: hooked,
+      ...(remediate ? { remediate: remediateFast } : {}),
+    });
   };
   try {
     return serve();
@@ -82,5 +113,7 @@ export interface CreatePolicyPackOptions extends Partial<RuntimeOptions> {
 export function createPolicyPack(rules: readonly Rule[], options: CreatePolicyPackOptions = {}): PolicyPack {
   const runtime = new GuardrailsRuntime({ ...options, rules });
   const policies = createPolicies(rules, { runtime });
+  // One deserialization per resource per request instead of one per policy (see shared-props.ts).
+  shareDeserializedProperties();
   return withConfigureHook(runtime, () => new PolicyPack(options.name ?? "aks-guardrails", { policies }));
 }

@@ -16,7 +16,7 @@ import { Level, ResolvedLevel, StackContext, declaredLevel, resolveLevel } from 
 import type { CheckContext, Finding, ResourceInput, Rule, StackResource } from "../model/rule";
 import type { PropertyBag } from "../model/values";
 import { ClusterRegistry, clusterView, isClusterType } from "../resources/cluster";
-import { TokenSet } from "../resources/tokens";
+import { declaredResourceGroup } from "../resources/resource-group";
 
 export interface Diagnostic {
   policyName: string;
@@ -52,12 +52,38 @@ export class GuardrailsRuntime {
   private readonly now: () => Date;
   /** Levels the engine configured per policy (from Configure), when the hook is installed. */
   private configuredLevels = new Map<string, Level>();
-  private readonly ruleConfigCache = new Map<string, { text: string; config: RuleConfig }>();
+  private readonly ruleConfigCache = new Map<
+    string,
+    { text: string; raw: Readonly<Record<string, unknown>>; config: RuleConfig }
+  >();
+  /**
+   * Performance caches (the pack runs every rule on every resource; each of these was recomputed per call):
+   * option values per parsed config, the resolved level per rule, the stack context per tags object, the
+   * resource whose bookkeeping is done, and the stack-phase cluster registry per AnalyzeStack request.
+   */
+  private readonly optionsCache = new WeakMap<RuleConfig, Readonly<Record<string, unknown>>>();
+  private readonly levelCache = new Map<
+    string,
+    {
+      config: RuleConfig;
+      stack: StackContext;
+      levels: ReadonlyMap<string, Level>;
+      resolved: ResolvedLevel & { config: RuleConfig };
+    }
+  >();
+  private stackCache: { tags: TagMap | undefined; context: StackContext } | undefined;
+  private recorded: { urn: string; props: PropertyBag } | undefined;
+  /** Bumped whenever Analyze records a cluster: stack-phase registries built before are stale. */
+  private clustersGeneration = 0;
+  private stackClusters:
+    { resources: readonly StackResource[]; generation: number; clusters: ClusterRegistry } | undefined;
   /** Clusters from every Analyze call of this process (inputs carry path parameters outputs lack). */
   readonly clusters = new ClusterRegistry();
-  /** Analyze inputs of the resource types stack checks read, by URN (see `CheckContext.inputsOf`). */
+  /**
+   * Analyze inputs of every resource, by URN (see `CheckContext.inputsOf`): a stack check may read any resource
+   * (e.g. which resource group it lands in), and azure-native outputs lack path parameters.
+   */
   private readonly inputs = new Map<string, PropertyBag>();
-  private readonly stackInputTypes: TokenSet;
   private readonly reported = new Set<string>();
   private readonly refusalReported = new Set<string>();
 
@@ -69,9 +95,6 @@ export class GuardrailsRuntime {
       organization: options.stack?.organization ?? process.env.PULUMI_ORGANIZATION,
     };
     this.now = options.now ?? (() => new Date());
-    this.stackInputTypes = new TokenSet(
-      this.rules.filter((r) => r.checkStack).flatMap((r) => r.resourceTypes),
-    );
     const stackName = this.identity.stack;
     this.stackConfigSource =
       options.stackConfigSource ??
@@ -103,24 +126,58 @@ export class GuardrailsRuntime {
   }
 
   private ruleConfig(rule: Rule, raw: Readonly<Record<string, unknown>>): RuleConfig {
-    const text = JSON.stringify(raw);
     const cached = this.ruleConfigCache.get(rule.id);
-    if (cached && cached.text === text) return cached.config;
+    // The SDK's getConfig() returns a fresh shallow copy of the same config on every call: same keys, and the
+    // same value objects, until the next Configure. That skips the JSON comparison on (almost) every call.
+    if (cached && shallowEqual(cached.raw, raw)) return cached.config;
+    const text = JSON.stringify(raw);
+    if (cached && cached.text === text) {
+      cached.raw = { ...raw };
+      return cached.config;
+    }
     const config = parseRuleConfig(rule, raw, "policy pack config");
-    this.ruleConfigCache.set(rule.id, { text, config });
+    this.ruleConfigCache.set(rule.id, { text, raw: { ...raw }, config });
     return config;
   }
 
+  /**
+   * `rule.resolveOptions` once per parsed config instead of per call. Every check of the rule now shares the
+   * values, so they are a frozen copy (the copy keeps the SDK's own config objects unfrozen).
+   */
+  private options(rule: Rule, config: RuleConfig): Readonly<Record<string, unknown>> {
+    let options = this.optionsCache.get(config);
+    if (options === undefined) {
+      options = deepFreeze(structuredClone(rule.resolveOptions(config.options)));
+      this.optionsCache.set(config, options);
+    }
+    return options;
+  }
+
   stackContext(tags: TagMap | undefined, sampleUrn?: string): StackContext {
-    const fromUrn = sampleUrn ? URN.exec(sampleUrn) : null;
+    const needsUrn = this.identity.stack === undefined || this.identity.project === undefined;
+    const fromUrn = needsUrn && sampleUrn ? URN.exec(sampleUrn) : null;
+    const stack = this.identity.stack ?? fromUrn?.[1] ?? "dev";
+    const project = this.identity.project ?? fromUrn?.[2] ?? "";
+    // The SDK hands every check the same tags object (until the next ConfigureStack): one context for all.
+    const cached = this.stackCache;
+    if (
+      cached &&
+      cached.tags === tags &&
+      cached.context.stack === stack &&
+      cached.context.project === project
+    ) {
+      return cached.context;
+    }
     const tagMap = new Map<string, string>();
     tags?.forEach((v, k) => tagMap.set(k, v));
-    return {
-      stack: this.identity.stack ?? fromUrn?.[1] ?? "dev",
-      project: this.identity.project ?? fromUrn?.[2] ?? "",
+    const context: StackContext = {
+      stack,
+      project,
       organization: this.identity.organization ?? "organization",
       tags: tagMap,
     };
+    this.stackCache = { tags, context };
+    return context;
   }
 
   /** The level of `rule` on this stack, given the config properties the SDK hands the check. */
@@ -130,6 +187,15 @@ export class GuardrailsRuntime {
     stack: StackContext,
   ): ResolvedLevel & { config: RuleConfig } {
     const config = this.ruleConfig(rule, props);
+    const cached = this.levelCache.get(rule.id);
+    if (
+      cached &&
+      cached.config === config &&
+      cached.stack === stack &&
+      cached.levels === this.configuredLevels
+    ) {
+      return cached.resolved;
+    }
     const resolved = resolveLevel(
       {
         defaultLevel: rule.defaultLevel,
@@ -141,7 +207,9 @@ export class GuardrailsRuntime {
       },
       stack,
     );
-    return { ...resolved, config };
+    const result = { ...resolved, config };
+    this.levelCache.set(rule.id, { config, stack, levels: this.configuredLevels, resolved: result });
+    return result;
   }
 
   /** Resource phase (engine Analyze). */
@@ -151,11 +219,22 @@ export class GuardrailsRuntime {
     configProps: Readonly<Record<string, unknown>>,
     tags: TagMap | undefined,
   ): Diagnostic[] {
-    if (isClusterType(resource.type)) {
-      const view = guardedView(resource);
-      if (view) this.clusters.record(view);
+    // Facts about the resource itself, the same for every rule: recorded once per resource (each policy of the
+    // pack calls in turn with the same resource).
+    const last = this.recorded;
+    if (!last || last.urn !== resource.urn || last.props !== resource.props) {
+      if (isClusterType(resource.type)) {
+        const view = guardedView(resource);
+        if (view) {
+          this.clusters.record(view);
+          this.clustersGeneration++;
+        }
+      }
+      const group = declaredResourceGroup(resource.type, resource.props);
+      if (typeof group === "string") this.clusters.recordResourceGroup(group, resource.urn, resource.name);
+      this.inputs.set(resource.urn, resource.props);
+      this.recorded = { urn: resource.urn, props: resource.props };
     }
-    if (this.stackInputTypes.has(resource.type)) this.inputs.set(resource.urn, resource.props);
     if (!rule.checkResource) return [];
     const stack = this.stackContext(tags, resource.urn);
     return this.run(rule, resource, configProps, stack, "analyze", (ctx) =>
@@ -189,11 +268,22 @@ export class GuardrailsRuntime {
     const subject: ResourceInput = { type: "pulumi:pulumi:Stack", urn: "", name: stack.stack, props: {} };
     return out.concat(
       this.run(rule, subject, configProps, stack, "analyzeStack", (ctx) => {
-        const clusters = ClusterRegistry.fromResources(resources);
-        for (const view of this.clusters.clusters()) clusters.mergeInputs(view);
+        const clusters = this.stackClusterRegistry(resources);
         return rule.checkStack!(resources, { ...ctx, clusters, inputsOf: (urn) => this.inputs.get(urn) });
       }),
     );
+  }
+
+  /** The stack's clusters (outputs, completed by Analyze inputs): built once per AnalyzeStack request. */
+  private stackClusterRegistry(resources: readonly StackResource[]): ClusterRegistry {
+    const cached = this.stackClusters;
+    if (cached && cached.resources === resources && cached.generation === this.clustersGeneration) {
+      return cached.clusters;
+    }
+    const clusters = ClusterRegistry.fromResources(resources);
+    for (const view of this.clusters.clusters()) clusters.mergeInputs(view);
+    this.stackClusters = { resources, generation: this.clustersGeneration, clusters };
+    return clusters;
   }
 
   private run(
@@ -211,7 +301,7 @@ export class GuardrailsRuntime {
       level = resolved.level;
       if (level === "disabled") return [];
       const ctx = {
-        config: rule.resolveOptions(resolved.config.options),
+        config: this.options(rule, resolved.config),
         stack,
         clusters: this.clusters,
         now: this.now(),
@@ -238,6 +328,23 @@ export class GuardrailsRuntime {
     }
     return out;
   }
+}
+
+function shallowEqual(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (a[key] !== b[key] || !Object.prototype.hasOwnProperty.call(b, key)) return false;
+  }
+  return true;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 function guardedView(resource: ResourceInput) {

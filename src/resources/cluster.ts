@@ -4,7 +4,17 @@
  * outputs alike. Every field keeps the three-valued distinction (value / Unknown / missing).
  */
 import type { ResourceInput } from "../model/rule";
-import { Invalid, Read, Unknown, at, known, readArray, readString } from "../model/values";
+import {
+  Invalid,
+  Read,
+  Unknown,
+  at,
+  equalsIgnoreCase,
+  known,
+  readArray,
+  readBoolean,
+  readString,
+} from "../model/values";
 import { T, TokenSet } from "./tokens";
 
 export type ClusterKind = "azure-native" | "classic" | "classic-automatic";
@@ -26,6 +36,37 @@ export interface ClusterView {
   skuName: Read<string>;
   /** Whether an SSH public key is configured (presence only; the key itself is never read). */
   hasSshKey: boolean | Unknown;
+  /** `networkProfile.outboundType` as written; missing means the AKS default `loadBalancer`. */
+  outboundType?: Read<string>;
+  /** azure-native `apiServerAccessProfile.enablePrivateCluster`, classic `privateClusterEnabled`. */
+  privateCluster?: Read<boolean>;
+  /** `networkProfile.networkPlugin` (`azure`, `kubenet`, `none`). */
+  networkPlugin?: Read<string>;
+  /** `networkProfile.networkPluginMode` (`overlay`). */
+  networkPluginMode?: Read<string>;
+  /** `networkProfile.podCidrs`, else `[networkProfile.podCidr]`; the SDK may fill `podCidr` with a default. */
+  podCidrs?: Read<readonly unknown[]>;
+}
+
+/** Egress and networking facts of a cluster (rule-catalog §1.4 "egress", "private cluster"). */
+function networkFields(
+  p: unknown,
+  privateClusterPath: string,
+): Pick<ClusterView, "outboundType" | "privateCluster" | "networkPlugin" | "networkPluginMode" | "podCidrs"> {
+  const podCidrs = readArray(p, "networkProfile.podCidrs");
+  const podCidr = readString(p, "networkProfile.podCidr");
+  return {
+    outboundType: readString(p, "networkProfile.outboundType"),
+    privateCluster: readBoolean(p, privateClusterPath),
+    networkPlugin: readString(p, "networkProfile.networkPlugin"),
+    networkPluginMode: readString(p, "networkProfile.networkPluginMode"),
+    podCidrs:
+      podCidrs !== undefined || podCidr === undefined
+        ? podCidrs
+        : typeof podCidr === "string"
+          ? [podCidr]
+          : podCidr,
+  };
 }
 
 const tokens = new TokenSet([T.managedCluster, T.classicCluster, T.classicAutomaticCluster]);
@@ -62,6 +103,7 @@ export function clusterView(resource: ResourceInput): ClusterView | undefined {
       restrictionLevel: readString(p, "nodeResourceGroupProfile.restrictionLevel"),
       skuName: readString(p, "sku.name"),
       hasSshKey: keys === Unknown ? Unknown : known(keys) && keys.length > 0,
+      ...networkFields(p, "apiServerAccessProfile.enablePrivateCluster"),
     };
   }
   const linuxProfile = at(p, "linuxProfile");
@@ -73,6 +115,7 @@ export function clusterView(resource: ResourceInput): ClusterView | undefined {
     // The classic KubernetesCluster has no SKU name (only `skuTier`); AutomaticCluster is its own type.
     skuName: base === T.classicAutomaticCluster ? "Automatic" : undefined,
     hasSshKey: linuxProfile === Unknown ? Unknown : linuxProfile != null,
+    ...(base === T.classicCluster ? networkFields(p, "privateClusterEnabled") : {}),
   };
 }
 
@@ -108,10 +151,54 @@ export function nodeResourceGroupsOf(view: ClusterView): string[] {
 export class ClusterRegistry {
   private readonly byUrn = new Map<string, ClusterView>();
   private nodeRgIndex: Map<string, ClusterView> | undefined;
+  /** Resource groups the program declares, lower-cased name → declaring resource (rule-catalog §2.9). */
+  private readonly declaredGroups = new Map<string, { urn: string; pulumiName: string }>();
+
+  recordResourceGroup(name: string, urn: string, pulumiName: string): void {
+    this.declaredGroups.set(name.toLowerCase(), { urn, pulumiName });
+  }
+
+  /** The resource that declares resource group `name` (case-insensitive), if one was seen. */
+  declaredResourceGroup(name: string): { urn: string; pulumiName: string } | undefined {
+    return this.declaredGroups.get(name.toLowerCase());
+  }
 
   record(view: ClusterView): void {
     this.byUrn.set(view.urn, view);
     this.nodeRgIndex = undefined;
+    this.nameIndex = undefined;
+  }
+
+  private nameIndex: Map<string, ClusterView> | undefined;
+
+  /** The cluster with this URN, if recorded. */
+  get(urn: string): ClusterView | undefined {
+    return this.byUrn.get(urn);
+  }
+
+  /**
+   * The first recorded cluster named `name` in resource group `resourceGroup`, compared as
+   * {@link equalsIgnoreCase} does; indexed, so joining many pools stays linear.
+   */
+  findByName(resourceGroup: string, name: string): ClusterView | undefined {
+    if (!this.nameIndex) {
+      this.nameIndex = new Map();
+      for (const c of this.byUrn.values()) {
+        if (typeof c.resourceGroup !== "string" || typeof c.name !== "string") continue;
+        const key = `${c.resourceGroup.toLowerCase()}\u0000${c.name.toLowerCase()}`;
+        if (!this.nameIndex.has(key)) this.nameIndex.set(key, c);
+      }
+    }
+    const hit = this.nameIndex.get(`${resourceGroup.toLowerCase()}\u0000${name.toLowerCase()}`);
+    if (hit || /^[\x20-\x7e]*$/.test(resourceGroup + name)) return hit;
+    // Non-ASCII names: locale-aware comparison may equate what lower-casing does not.
+    return this.clusters().find(
+      (c) =>
+        typeof c.resourceGroup === "string" &&
+        typeof c.name === "string" &&
+        equalsIgnoreCase(c.resourceGroup, resourceGroup) &&
+        equalsIgnoreCase(c.name, name),
+    );
   }
 
   /**
@@ -136,6 +223,11 @@ export class ClusterRegistry {
     >(
       key: K,
     ): ClusterView[K] => (typeof outputs[key] === "string" ? outputs[key] : inputs[key]);
+    const pickKnown = <
+      K extends "outboundType" | "privateCluster" | "networkPlugin" | "networkPluginMode" | "podCidrs",
+    >(
+      key: K,
+    ): ClusterView[K] => (known(outputs[key] as Read<unknown>) ? outputs[key] : inputs[key]);
     this.record({
       ...outputs,
       name: pick("name"),
@@ -145,6 +237,11 @@ export class ClusterRegistry {
       restrictionLevel: pick("restrictionLevel"),
       supportPlan: pick("supportPlan"),
       skuName: pick("skuName"),
+      outboundType: pickKnown("outboundType"),
+      privateCluster: pickKnown("privateCluster"),
+      networkPlugin: pickKnown("networkPlugin"),
+      networkPluginMode: pickKnown("networkPluginMode"),
+      podCidrs: pickKnown("podCidrs"),
       hasSshKey: outputs.hasSshKey === true || inputs.hasSshKey === true ? true : outputs.hasSshKey,
     });
   }

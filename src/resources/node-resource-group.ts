@@ -10,7 +10,9 @@
  */
 import { resourceGroupOf } from "./arm-id";
 import type { ClusterRegistry, ClusterView } from "./cluster";
-import { isRecord } from "../model/values";
+import { TokenSet } from "./tokens";
+import { Invalid, Read, isRecord, readString } from "../model/values";
+import type { PropertyBag } from "../model/values";
 
 export interface NodeResourceGroupOptions {
   nodeResourceGroupPattern: string;
@@ -93,3 +95,80 @@ export function hasAksManagedTags(tags: unknown): boolean {
 /** Default pattern of VMSS names AKS gives node pools, e.g. `aks-nodepool1-16061838-vmss`. */
 export const DEFAULT_VMSS_NAME_PATTERN = "^aks-[a-z0-9]{1,12}-[0-9]{8}-vmss$";
 export const DEFAULT_NODE_RESOURCE_GROUP_PATTERN = "^MC_.+_.+_.+$";
+
+/**
+ * AKS-managed networking objects inside a node resource group, by name (rule-catalog §1.5): the agent-pool
+ * NSG (`aks-agentpool-30022306-nsg`, a public example), the agent-pool route table and the `kubernetes` /
+ * `kubernetes-internal` load balancers (the last two patterns are from the brief, not found in AKS docs).
+ */
+export type AksManagedObjectKind = "network security group" | "route table" | "load balancer";
+
+export const AKS_MANAGED_OBJECT_PATTERNS: Readonly<Record<AksManagedObjectKind, RegExp>> = {
+  "network security group": /^aks-agentpool-\d+-nsg$/i,
+  "route table": /^aks-agentpool-\d+-routetable$/i,
+  "load balancer": /^kubernetes(?:-internal)?$/i,
+};
+
+/** Resource types that are, or change, an NSG, route table or load balancer, and where they name it. */
+const MANAGED_OBJECT_NAME: Readonly<Record<string, { kind: AksManagedObjectKind; path: string; id?: true }>> =
+  {
+    "azure-native:network:NetworkSecurityGroup": {
+      kind: "network security group",
+      path: "networkSecurityGroupName",
+    },
+    "azure-native:network:SecurityRule": { kind: "network security group", path: "networkSecurityGroupName" },
+    "azure-native:network:RouteTable": { kind: "route table", path: "routeTableName" },
+    "azure-native:network:Route": { kind: "route table", path: "routeTableName" },
+    "azure-native:network:LoadBalancer": { kind: "load balancer", path: "loadBalancerName" },
+    "azure-native:network:InboundNatRule": { kind: "load balancer", path: "loadBalancerName" },
+    "azure-native:network:LoadBalancerBackendAddressPool": {
+      kind: "load balancer",
+      path: "loadBalancerName",
+    },
+    "azure:network/networkSecurityGroup:NetworkSecurityGroup": {
+      kind: "network security group",
+      path: "name",
+    },
+    "azure:network/networkSecurityRule:NetworkSecurityRule": {
+      kind: "network security group",
+      path: "networkSecurityGroupName",
+    },
+    "azure:network/routeTable:RouteTable": { kind: "route table", path: "name" },
+    "azure:network/route:Route": { kind: "route table", path: "routeTableName" },
+    "azure:lb/loadBalancer:LoadBalancer": { kind: "load balancer", path: "name" },
+    "azure:lb/rule:Rule": { kind: "load balancer", path: "loadbalancerId", id: true },
+    "azure:lb/backendAddressPool:BackendAddressPool": {
+      kind: "load balancer",
+      path: "loadbalancerId",
+      id: true,
+    },
+    "azure:lb/probe:Probe": { kind: "load balancer", path: "loadbalancerId", id: true },
+    "azure:lb/natRule:NatRule": { kind: "load balancer", path: "loadbalancerId", id: true },
+    "azure:lb/outboundRule:OutboundRule": { kind: "load balancer", path: "loadbalancerId", id: true },
+  };
+
+export const AKS_MANAGED_OBJECT_TYPES: readonly string[] = Object.keys(MANAGED_OBJECT_NAME);
+
+const managedObjectTokens = new TokenSet(AKS_MANAGED_OBJECT_TYPES);
+
+export interface ManagedObjectRef {
+  kind: AksManagedObjectKind;
+  /** The NSG / route table / load balancer name the resource is or changes. */
+  name: Read<string>;
+  /** True when the name (if known) follows the AKS-managed pattern of its kind. */
+  aksManaged: boolean;
+}
+
+/** The NSG, route table or load balancer a resource is or changes; undefined for other types. */
+export function managedObjectOf(type: string, props: PropertyBag): ManagedObjectRef | undefined {
+  const base = managedObjectTokens.match(type);
+  if (!base) return undefined;
+  const { kind, path, id } = MANAGED_OBJECT_NAME[base];
+  const raw = readString(props, path);
+  const name = id && typeof raw === "string" ? (/\/loadBalancers\/([^/]+)/i.exec(raw)?.[1] ?? Invalid) : raw;
+  return {
+    kind,
+    name,
+    aksManaged: typeof name === "string" && AKS_MANAGED_OBJECT_PATTERNS[kind].test(name),
+  };
+}

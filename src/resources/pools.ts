@@ -5,6 +5,7 @@
  */
 import type { ResourceInput, StackResource } from "../model/rule";
 import {
+  Invalid,
   Read,
   Unknown,
   equalsIgnoreCase,
@@ -188,38 +189,26 @@ export function poolCluster(
   props: PropertyBag,
   clusters: ClusterRegistry,
 ): ClusterView | undefined {
-  const all = clusters.clusters();
+  // Indexed lookups (ClusterRegistry.findByName/get): joining thousands of pools stays linear.
   if (SEPARATE.match(pool.type) === T.agentPool) {
     const rg = readString(props, "resourceGroupName");
     const name = readString(props, "resourceName");
     if (typeof rg === "string" && typeof name === "string") {
-      const hit = all.find(
-        (c) =>
-          typeof c.resourceGroup === "string" &&
-          typeof c.name === "string" &&
-          equalsIgnoreCase(c.resourceGroup, rg) &&
-          equalsIgnoreCase(c.name, name),
-      );
+      const hit = clusters.findByName(rg, name);
       if (hit) return hit;
     }
   } else {
     const id = readString(props, "kubernetesClusterId");
     const parsed = typeof id === "string" ? parseManagedClusterId(id) : undefined;
     if (parsed) {
-      const hit = all.find(
-        (c) =>
-          typeof c.resourceGroup === "string" &&
-          typeof c.name === "string" &&
-          equalsIgnoreCase(c.resourceGroup, parsed.resourceGroup) &&
-          equalsIgnoreCase(c.name, parsed.name),
-      );
+      const hit = clusters.findByName(parsed.resourceGroup, parsed.name);
       if (hit) return hit;
     }
   }
   const deps = "propertyDependencies" in pool ? pool.propertyDependencies : {};
   for (const key of CLUSTER_DEPENDENCY_KEYS) {
     for (const urn of deps[key] ?? []) {
-      const hit = all.find((c) => c.urn === urn);
+      const hit = clusters.get(urn);
       if (hit) return hit;
     }
   }
@@ -245,7 +234,7 @@ export function poolsByCluster(
   const byUrn = new Map<string, ClusterPools>();
   for (const r of resources) {
     if (!INLINE.has(r.type)) continue;
-    const cluster = clusters.clusters().find((c) => c.urn === r.urn);
+    const cluster = clusters.get(r.urn);
     if (!cluster) continue;
     const inline = inlinePools({ ...r, props: propsOf(r) });
     byUrn.set(r.urn, { cluster, pools: inline === Unknown ? [] : inline, inlineUnknown: inline === Unknown });
@@ -266,6 +255,21 @@ export function poolsByCluster(
 /** Display name of a pool for messages: its pool name when known, else the Pulumi name. */
 export function poolLabel(pool: PoolView): string {
   return typeof pool.name === "string" ? pool.name : pool.pulumiName;
+}
+
+/**
+ * Whether the cluster of a separate pool that {@link poolCluster} could not join is unknown rather than
+ * absent: its resource group, cluster name or cluster id is unknown during preview, so it may belong to any
+ * cluster of the stack (a pool joined by dependency never gets here).
+ */
+export function clusterUnknown(pool: ResourceInput, props: PropertyBag = pool.props): boolean {
+  const base = SEPARATE.match(pool.type);
+  if (base === T.agentPool) {
+    return (
+      readString(props, "resourceGroupName") === Unknown || readString(props, "resourceName") === Unknown
+    );
+  }
+  return base === T.classicNodePool && readString(props, "kubernetesClusterId") === Unknown;
 }
 
 /** Pool sources that are resources of their own (the resource to change for that pool). */
@@ -325,6 +329,17 @@ export function poolDisplayName(pool: PoolView): string {
   const name = safe(pool.name, "name");
   if (typeof pool.name === "string" && name === pool.name) return name;
   return pool.path || pool.pulumiName;
+}
+
+/** Pool modes of azure-native 3.28.0 (`AgentPoolMode`); the classic provider takes System and User. */
+const POOL_MODES = ["System", "User", "Gateway"];
+
+/** A pool's mode for messages (`mode=User`, `mode not set`); values that are not a pool mode are not printed. */
+export function poolModeText(pool: PoolView): string {
+  const mode = pool.mode;
+  if (mode === undefined || mode === Invalid) return "mode not set";
+  if (mode === Unknown) return "mode=(unknown during preview)";
+  return `mode=${POOL_MODES.find((m) => equalsIgnoreCase(m, mode)) ?? "(not shown)"}`;
 }
 
 /** A cluster for messages: its Azure name when it has the shape of one, else its Pulumi name. */

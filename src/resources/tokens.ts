@@ -60,7 +60,8 @@ export function baseToken(token: string): string {
  */
 export class TokenSet {
   private readonly bases: ReadonlySet<string>;
-  private readonly cache = new Map<string, string | undefined>();
+  /** Token → matched base, or `null` for no match (one Map lookup per call, not has() then get()). */
+  private readonly cache = new Map<string, string | null>();
 
   constructor(tokens: Iterable<string>) {
     this.bases = new Set(tokens);
@@ -68,10 +69,11 @@ export class TokenSet {
 
   /** The matched base token, or undefined. */
   match(token: string): string | undefined {
-    if (this.cache.has(token)) return this.cache.get(token);
+    const cached = this.cache.get(token);
+    if (cached !== undefined) return cached ?? undefined;
     const base = baseToken(token);
     const hit = this.bases.has(base) ? base : undefined;
-    if (this.cache.size < 10_000) this.cache.set(token, hit);
+    if (this.cache.size < 10_000) this.cache.set(token, hit ?? null);
     return hit;
   }
 
