@@ -17,6 +17,7 @@
 import * as fs from "fs";
 import { createRequire, SourceMap, type SourceMapPayload } from "module";
 import * as path from "path";
+import { loadAll } from "js-yaml";
 import type * as pulumiModule from "@pulumi/pulumi";
 import type { Alias as WireAlias } from "@pulumi/pulumi/proto/alias_pb";
 import type {
@@ -383,7 +384,7 @@ async function run(request: RunnerRequest): Promise<Extract<RunnerReply, { ok: t
     {
       // An empty id is what makes the SDK treat the id as unknown, as for a new resource during preview.
       newResource: (args) => ({ id: args.id ?? "", state: args.inputs }),
-      call: (args) => ({ ...args.inputs }),
+      call: (args) => offlineInvoke(args.token, args.inputs as Record<string, unknown>),
     },
     project,
     stack,
@@ -466,3 +467,26 @@ function main(): void {
 }
 
 main();
+
+/**
+ * Invokes answered the way the provider would where that is possible offline; any other invoke echoes its
+ * arguments. `kubernetes:yaml:decode` is what v1 `yaml.ConfigFile`/`ConfigGroup` call to split YAML into
+ * objects (the program then registers each one); Helm v3 `template` and kustomize need their tools inside
+ * the provider, so they fail loudly rather than silently register nothing.
+ */
+function offlineInvoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (token === "kubernetes:yaml:decode") {
+    const text = typeof inputs["text"] === "string" ? inputs["text"] : "";
+    const documents = loadAll(text).filter(
+      (doc) => doc != null && !(typeof doc === "object" && Object.keys(doc as object).length === 0),
+    );
+    return { result: documents };
+  }
+  if (token === "kubernetes:helm:template" || token === "kubernetes:kustomize:directory") {
+    throw new Error(
+      `${token} renders inside the Kubernetes provider (helm/kustomize), which cannot run offline; ` +
+        "analyse a `pulumi stack export` of this stack instead",
+    );
+  }
+  return { ...inputs };
+}
