@@ -1,13 +1,24 @@
 /**
  * Conventions every rule must keep (conventions.md §1, §2, §6): one file per rule whose default export
- * is the rule, an explicit sorted registry, a test file, an up-to-date generated doc page, an id and
+ * is the rule, an explicit sorted registry, a test file, an up-to-date generated doc page (and coverage page,
+ * which must agree with statements.md up to the listed known differences), an id and
  * default level from `rule-ids.md`, real provider type tokens, citations that exist in the statement
  * map, and option defaults that satisfy their own schemas.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DOCS_DIR, diffDocs, main, renderRuleDocs, rulePagePath } from "../src/docs/generate";
+import {
+  COVERAGE_FILE,
+  DOCS_DIR,
+  coverageDifferences,
+  diffDocs,
+  main,
+  parseStatements,
+  renderDocs,
+  renderRuleDocs,
+  rulePagePath,
+} from "../src/docs/generate";
 import { isLevel } from "../src/model/levels";
 import type { Rule } from "../src/model/rule";
 import { validate } from "../src/model/schema";
@@ -106,24 +117,135 @@ describe("generated docs", () => {
 
   it("--check fails on missing and extra files and passes after writing", () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "aks-guardrails-docs-"));
+    const noStatements = path.join(root, "no-statements.md");
     try {
       const out: string[] = [];
       const err: string[] = [];
       const collect = (into: string[]) => (line: string) => into.push(line);
-      expect(main(["--check"], root, collect(out), collect(err))).toBe(1);
+      const run = (argv: string[]) => main(argv, root, collect(out), collect(err), noStatements);
+      expect(run(["--check"])).toBe(1);
       expect(err.join("\n")).toContain(`missing: ${DOCS_DIR}/README.md`);
       expect(err.join("\n")).toContain("npm run docs");
 
-      expect(main([], root, collect(out), collect(err))).toBe(0);
-      expect(main(["--check"], root, collect(out), collect(err))).toBe(0);
+      expect(run([])).toBe(0);
+      expect(run(["--check"])).toBe(0);
 
       fs.writeFileSync(path.join(root, DOCS_DIR, "aks-gone.md"), "old\n");
       fs.appendFileSync(path.join(root, DOCS_DIR, "README.md"), "edited by hand\n");
       err.length = 0;
-      expect(main(["--check"], root, collect(out), collect(err))).toBe(1);
+      expect(run(["--check"])).toBe(1);
       expect(err).toEqual(
         expect.arrayContaining([`  stale:   ${DOCS_DIR}/README.md`, `  extra:   ${DOCS_DIR}/aks-gone.md`]),
       );
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("generated coverage page", () => {
+  const [test, title] = whenPresent(STATEMENTS_MD, `${COVERAGE_FILE} is up to date with statements.md`);
+  test(title, () => {
+    const statements = parseStatements(fs.readFileSync(STATEMENTS_MD, "utf8"), STATEMENTS_MD);
+    const coverage = renderDocs(rules, statements).get(COVERAGE_FILE);
+    expect(fs.readFileSync(path.join(ROOT, ...COVERAGE_FILE.split("/")), "utf8")).toBe(coverage);
+  });
+
+  const [listsAll, listsAllTitle] = whenPresent(STATEMENTS_MD, "lists every statement of statements.md");
+  listsAll(listsAllTitle, () => {
+    const statements = parseStatements(fs.readFileSync(STATEMENTS_MD, "utf8"), STATEMENTS_MD);
+    expect(statements.map((s) => s.id)).toEqual(
+      Array.from({ length: 57 }, (_, i) => `S${String(i + 1).padStart(2, "0")}`),
+    );
+    const coverage = fs.readFileSync(path.join(ROOT, ...COVERAGE_FILE.split("/")), "utf8");
+    for (const s of statements) expect(coverage).toMatch(new RegExp(`^\\| ${s.id}( ⚠)? \\|`, "m"));
+  });
+
+  // The only known difference: S51's statement-map row names the preview-feature rule and mentions "allow-list
+  // config of the alpha/beta rules" in prose; aks-alpha-kubernetes-api cites S51 for its `allowedApis` option
+  // (rule catalog §3: "(+ allowedApis of the alpha/beta rules)").
+  const [agrees, agreesTitle] = whenPresent(
+    STATEMENTS_MD,
+    "the rule objects and statements.md agree, except for the known differences",
+  );
+  agrees(agreesTitle, () => {
+    const statements = parseStatements(fs.readFileSync(STATEMENTS_MD, "utf8"), STATEMENTS_MD);
+    expect(coverageDifferences(rules, statements)).toEqual([
+      { statement: "S51", rule: "aks-alpha-kubernetes-api", kind: "not-in-statements-md" },
+    ]);
+  });
+
+  it("--check skips the coverage page with a note when statements.md is absent", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "aks-guardrails-docs-"));
+    try {
+      const out: string[] = [];
+      const err: string[] = [];
+      const missing = path.join(root, "shared", "statements.md");
+      expect(
+        main(
+          [],
+          root,
+          (l) => out.push(l),
+          (l) => err.push(l),
+          missing,
+        ),
+      ).toBe(0);
+      expect(fs.existsSync(path.join(root, COVERAGE_FILE))).toBe(false);
+      fs.mkdirSync(path.join(root, "docs"), { recursive: true });
+      fs.writeFileSync(path.join(root, COVERAGE_FILE), "committed copy\n");
+      out.length = 0;
+      expect(
+        main(
+          ["--check"],
+          root,
+          (l) => out.push(l),
+          (l) => err.push(l),
+          missing,
+        ),
+      ).toBe(0);
+      expect(out.join("\n")).toContain(`note: ${missing} not found`);
+      expect(out.join("\n")).toContain(`${COVERAGE_FILE} not checked`);
+      expect(fs.readFileSync(path.join(root, COVERAGE_FILE), "utf8")).toBe("committed copy\n");
+      expect(err).toEqual([]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("--check fails on a stale coverage page when statements.md is present", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "aks-guardrails-docs-"));
+    try {
+      const statementsFile = path.join(root, "statements.md");
+      fs.writeFileSync(
+        statementsFile,
+        [
+          "## Statements",
+          "",
+          "| S | anchor | statement | enforceable | rules / why not |",
+          "|---|---|---|---|---|",
+          "| S01 | `scope` | A scope statement. | no | scope statement |",
+          "| S09 | `shared-responsibility` | Keep a System pool. | partly | `aks-system-node-pool` |",
+          "",
+        ].join("\n"),
+      );
+      const err: string[] = [];
+      const run = (argv: string[]) =>
+        main(
+          argv,
+          root,
+          () => undefined,
+          (l) => err.push(l),
+          statementsFile,
+        );
+      expect(run([])).toBe(0);
+      expect(run(["--check"])).toBe(0);
+      fs.appendFileSync(path.join(root, COVERAGE_FILE), "edited by hand\n");
+      expect(run(["--check"])).toBe(1);
+      expect(err).toContain(`  stale:   ${COVERAGE_FILE}`);
+      fs.rmSync(path.join(root, COVERAGE_FILE));
+      err.length = 0;
+      expect(run(["--check"])).toBe(1);
+      expect(err).toContain(`  missing: ${COVERAGE_FILE}`);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -1,8 +1,13 @@
 /**
- * Generates the rule reference from the rule objects alone (conventions §6): one page per rule,
- * `docs/rules/<rule-id>.md`, and the index `docs/rules/README.md`. Nothing is written by hand, so the
- * docs cannot drift from the code; CI runs `--check`, and the conventions test compares the files with
- * {@link renderRuleDocs}. Output is deterministic (no dates), so an unchanged rule gives an unchanged file.
+ * Generates the rule reference from the rule objects (conventions §6): one page per rule,
+ * `docs/rules/<rule-id>.md`, the index `docs/rules/README.md`, and the support-policy coverage page
+ * `docs/coverage.md`. Nothing is written by hand, so the docs cannot drift from the code; CI runs `--check`,
+ * and the conventions test compares the files with {@link renderDocs}. Output is deterministic (no dates),
+ * so an unchanged rule gives an unchanged file.
+ *
+ * The coverage page also needs the statement map `../shared/support-policy/statements.md`, which lives
+ * outside the package. Where it is absent (a published copy), the committed `docs/coverage.md` is kept and
+ * `--check` skips that one file, saying so; where it is present, a stale coverage page fails the check.
  *
  *   node dist/src/docs/generate.js           write the files (and remove pages of rules that are gone)
  *   node dist/src/docs/generate.js --check   exit 1 listing stale, missing and extra files
@@ -18,6 +23,9 @@ import { rules as registeredRules } from "../rules";
 /** Where the generated files live, relative to the package root (POSIX separators). */
 export const DOCS_DIR = "docs/rules";
 export const INDEX_FILE = `${DOCS_DIR}/README.md`;
+export const COVERAGE_FILE = "docs/coverage.md";
+/** The statement map, relative to the package root (it lives beside the repository, not in it). */
+export const STATEMENTS_SOURCE = "../shared/support-policy/statements.md";
 
 const SUPPORT_POLICY_URL = "https://learn.microsoft.com/azure/aks/support-policies";
 const AKS_DOCS_URL = "https://learn.microsoft.com/azure/aks/";
@@ -26,13 +34,39 @@ export function rulePagePath(ruleId: string): string {
   return `${DOCS_DIR}/${ruleId}.md`;
 }
 
-/** Every generated file, keyed by its path relative to the package root: the index first, then one page per rule. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortById(rules: readonly Rule[]): Rule[] {
+  return [...rules].sort((a, b) => compare(a.id, b.id));
+}
+
+/** The rule reference, keyed by path relative to the package root: the index first, then one page per rule. */
 export function renderRuleDocs(rules: readonly Rule[]): Map<string, string> {
-  const sorted = [...rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const sorted = sortById(rules);
   const files = new Map<string, string>();
   files.set(INDEX_FILE, renderIndex(sorted));
   for (const rule of sorted) files.set(rulePagePath(rule.id), renderRulePage(rule));
   return files;
+}
+
+/**
+ * Every generated file: the rule reference, plus the coverage page when the statement map is known
+ * (`undefined` where `statements.md` is absent: the committed coverage page is then left alone).
+ */
+export function renderDocs(
+  rules: readonly Rule[],
+  statements: readonly SupportStatement[] | undefined,
+): Map<string, string> {
+  const files = renderRuleDocs(rules);
+  if (statements) files.set(COVERAGE_FILE, renderCoverage(rules, statements));
+  return files;
+}
+
+/** Where `main` looks for the statement map by default: {@link STATEMENTS_SOURCE} from the package root. */
+export function defaultStatementsFile(root: string): string {
+  return path.join(root, ...STATEMENTS_SOURCE.split("/"));
 }
 
 function generatedNotice(source: string): string {
@@ -290,32 +324,276 @@ export function renderRulePage(rule: Rule): string {
   return `${sections.join("\n")}\n`;
 }
 
+/** Which provider SDKs a rule reads, from the prefixes of its type tokens. */
+export const PROVIDERS = [
+  { name: "azure-native", label: "native", prefix: "azure-native:" },
+  { name: "azure", label: "classic", prefix: "azure:" },
+  { name: "kubernetes", label: "kubernetes", prefix: "kubernetes:" },
+] as const;
+
+export type ProviderLabel = (typeof PROVIDERS)[number]["label"];
+
+/** The providers whose resources a rule reads, in {@link PROVIDERS} order. */
+export function providersRead(rule: Rule): ProviderLabel[] {
+  return PROVIDERS.filter((p) => rule.resourceTypes.some((token) => token.startsWith(p.prefix))).map(
+    (p) => p.label,
+  );
+}
+
 export function renderIndex(rules: readonly Rule[]): string {
-  const rows = rules.map((rule) =>
-    [
+  const rows = rules.map((rule) => {
+    const read = providersRead(rule);
+    return [
       `[${code(rule.id)}](${rule.id}.md): ${plain(rule.title)}`,
       code(rule.area),
       levelSummary(rule),
       rule.source.sections.map((s) => `§${s}`).join(", "),
       rule.source.statements.join(", "),
+      ...PROVIDERS.map((p) => (read.includes(p.label) ? "✓" : "—")),
     ]
       .map(cell)
-      .join(" | "),
-  );
+      .join(" | ");
+  });
   return [
     generatedNotice("the rule registry `src/rules/index.ts`"),
     "",
     "# Rules",
     "",
     `${rules.length} rules keep AKS clusters inside the [AKS support policy](${SUPPORT_POLICY_URL}). ` +
-      "Each page gives the support-policy citation, what is checked, the options and examples.",
+      "Each page gives the support-policy citation, what is checked, the options and examples. " +
+      "[Coverage](../coverage.md) lists every statement of the support policy with the rules that enforce it, " +
+      "or why none can.",
     "",
     "Configure a rule by its id in a policy-pack config file (`pulumi preview --policy-pack-config FILE`), or " +
       "tighten it for one stack with `aks-guardrails:levels` in `Pulumi.<stack>.yaml`.",
     "",
-    "| rule | area | default level | support-policy sections | statements |",
+    "Default level: the level on every stack, then the rule's built-in per-stack levels. Statements: the " +
+      "S-numbers of the support-policy statement map. The last three columns say which resources the rule reads: " +
+      PROVIDERS.map((p) => `${p.label} = ${code(p.prefix)} types (${code(`@pulumi/${p.name}`)})`).join(", ") +
+      ".",
+    "",
+    `| rule | area | default level | support-policy sections | statements | ${PROVIDERS.map((p) => p.label).join(" | ")} |`,
+    `|---|---|---|---|---|${PROVIDERS.map(() => ":-:").join("|")}|`,
+    ...rows.map((r) => `| ${r} |`),
+    "",
+  ].join("\n");
+}
+
+/** How far statements.md says a statement is decidable from a stack's resources. */
+export const ENFORCEABILITY = ["yes", "partly", "no"] as const;
+export type Enforceability = (typeof ENFORCEABILITY)[number];
+
+/** One row of the statements table of `statements.md`. */
+export interface SupportStatement {
+  /** `S01` … */
+  id: string;
+  /** The anchor cell as written (Markdown: code spans, sometimes a note on the 2019 anchor). */
+  section: string;
+  summary: string;
+  enforceable: Enforceability;
+  /** Rule ids statements.md names for the statement (code spans of the last column). */
+  mappedRules: string[];
+  /** The last column as written: rule ids with facet notes, or why no rule can enforce the statement. */
+  note: string;
+}
+
+const STATEMENT_ID = /^S\d{2}$/;
+const RULE_ID_SPAN = /`(aks-[a-z0-9]+(?:-[a-z0-9]+)*)`/g;
+
+/** Splits a Markdown table row into its cells, keeping escaped pipes inside cells. */
+function tableCells(line: string): string[] {
+  return line
+    .trim()
+    .replace(/^\|/, "")
+    .replace(/\|$/, "")
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
+}
+
+/**
+ * Reads the statements table (section "## Statements") of `statements.md`. Throws when a row does not have
+ * the expected shape, when ids repeat, or when the counts disagree with the file's own "Totals:" line, so a
+ * format change fails the generator instead of silently dropping statements.
+ */
+export function parseStatements(markdown: string, source: string): SupportStatement[] {
+  const lines = markdown.split(/\r?\n/);
+  const start = lines.findIndex((line) => /^## Statements\s*$/.test(line));
+  if (start < 0) throw new Error(`${source}: no "## Statements" section`);
+  const end = lines.findIndex((line, i) => i > start && /^## /.test(line));
+  const section = lines.slice(start + 1, end < 0 ? undefined : end);
+  const statements: SupportStatement[] = [];
+  for (const line of section) {
+    if (!line.startsWith("|")) continue;
+    const cells = tableCells(line);
+    if (!STATEMENT_ID.test(cells[0])) continue;
+    const [id, sectionCell, summary, enforceable, note] = cells;
+    if (cells.length !== 5 || !(ENFORCEABILITY as readonly string[]).includes(enforceable)) {
+      throw new Error(
+        `${source}: statement row ${id} must have 5 cells with enforceable ${ENFORCEABILITY.join(" | ")}: ${line}`,
+      );
+    }
+    if (statements.some((s) => s.id === id)) throw new Error(`${source}: statement ${id} appears twice`);
+    statements.push({
+      id,
+      section: sectionCell,
+      summary,
+      enforceable: enforceable as Enforceability,
+      mappedRules: [...new Set([...note.matchAll(RULE_ID_SPAN)].map((m) => m[1]))],
+      note,
+    });
+  }
+  if (statements.length === 0) throw new Error(`${source}: the statements table has no rows`);
+  const totals =
+    /^Totals: (\d+) statements; (\d+) enforceable \((\d+) `yes`, (\d+) `partly`\); (\d+) not enforceable/m.exec(
+      section.join("\n"),
+    );
+  if (totals) {
+    const count = (e: Enforceability) => statements.filter((s) => s.enforceable === e).length;
+    const found = [
+      statements.length,
+      count("yes") + count("partly"),
+      count("yes"),
+      count("partly"),
+      count("no"),
+    ];
+    const stated = totals.slice(1).map(Number);
+    if (found.join() !== stated.join()) {
+      throw new Error(
+        `${source}: the table has ${found.join("/")} statements but "Totals:" says ${stated.join("/")}`,
+      );
+    }
+  }
+  return statements;
+}
+
+export type CoverageDifferenceKind =
+  /** statements.md maps the statement to a registered rule whose `source.statements` does not list it. */
+  | "not-in-rule-source"
+  /** statements.md maps the statement to a rule id that is not registered. */
+  | "unknown-rule"
+  /** A rule's `source.statements` lists the statement; statements.md does not name the rule for it. */
+  | "not-in-statements-md"
+  /** A rule cites a statement id statements.md does not have. */
+  | "unknown-statement"
+  /** statements.md calls the statement enforceable (`yes`/`partly`) and no rule lists it. */
+  | "no-rule"
+  /** statements.md calls the statement not enforceable and a rule lists it. */
+  | "cited-but-not-enforceable";
+
+export interface CoverageDifference {
+  statement: string;
+  /** Empty for `no-rule`. */
+  rule: string;
+  kind: CoverageDifferenceKind;
+}
+
+/** Rules citing each statement, per the rule objects (the source of truth for what is enforced). */
+function rulesByStatement(rules: readonly Rule[]): Map<string, string[]> {
+  const byStatement = new Map<string, string[]>();
+  for (const rule of sortById(rules)) {
+    for (const id of rule.source.statements) byStatement.set(id, [...(byStatement.get(id) ?? []), rule.id]);
+  }
+  return byStatement;
+}
+
+/** Where the rule objects and statements.md disagree, in statement order, then rule id. */
+export function coverageDifferences(
+  rules: readonly Rule[],
+  statements: readonly SupportStatement[],
+): CoverageDifference[] {
+  const registered = new Map(rules.map((r) => [r.id, r]));
+  const cited = rulesByStatement(rules);
+  const known = new Set(statements.map((s) => s.id));
+  const differences: CoverageDifference[] = [];
+  for (const statement of statements) {
+    const citing = cited.get(statement.id) ?? [];
+    for (const ruleId of [...statement.mappedRules].sort()) {
+      const rule = registered.get(ruleId);
+      if (!rule) differences.push({ statement: statement.id, rule: ruleId, kind: "unknown-rule" });
+      else if (!rule.source.statements.includes(statement.id)) {
+        differences.push({ statement: statement.id, rule: ruleId, kind: "not-in-rule-source" });
+      }
+    }
+    for (const ruleId of citing) {
+      if (statement.enforceable === "no") {
+        differences.push({ statement: statement.id, rule: ruleId, kind: "cited-but-not-enforceable" });
+      } else if (!statement.mappedRules.includes(ruleId)) {
+        differences.push({ statement: statement.id, rule: ruleId, kind: "not-in-statements-md" });
+      }
+    }
+    if (statement.enforceable !== "no" && citing.length === 0) {
+      differences.push({ statement: statement.id, rule: "", kind: "no-rule" });
+    }
+  }
+  for (const [id, citing] of [...cited].sort(([a], [b]) => compare(a, b))) {
+    if (known.has(id)) continue;
+    for (const ruleId of citing) differences.push({ statement: id, rule: ruleId, kind: "unknown-statement" });
+  }
+  return differences;
+}
+
+function describeDifference(d: CoverageDifference): string {
+  const rule = code(d.rule);
+  switch (d.kind) {
+    case "not-in-rule-source":
+      return `${d.statement}: statements.md names ${rule}, whose \`source.statements\` does not list ${d.statement}.`;
+    case "unknown-rule":
+      return `${d.statement}: statements.md names ${rule}, which is not a registered rule.`;
+    case "not-in-statements-md":
+      return `${d.statement}: ${rule} lists it in \`source.statements\`; statements.md does not name ${rule} for it.`;
+    case "unknown-statement":
+      return `${d.statement}: ${rule} cites it, but statements.md has no such statement.`;
+    case "no-rule":
+      return `${d.statement}: statements.md calls it enforceable, but no rule lists it.`;
+    case "cited-but-not-enforceable":
+      return `${d.statement}: ${rule} cites it, but statements.md calls it not enforceable.`;
+  }
+}
+
+export function renderCoverage(rules: readonly Rule[], statements: readonly SupportStatement[]): string {
+  const cited = rulesByStatement(rules);
+  const differences = coverageDifferences(rules, statements);
+  const flagged = new Set(differences.map((d) => d.statement));
+  const rows = statements.map((s) => {
+    const citing = cited.get(s.id) ?? [];
+    const enforcedBy = citing.length
+      ? citing.map((id) => `[${code(id)}](rules/${id}.md)`).join(", ")
+      : s.enforceable === "no"
+        ? `not enforceable: ${s.note}`
+        : "**no rule**";
+    // The statement map's cells are table-cell Markdown already (pipes escaped): copied, not escaped again.
+    return [s.id + (flagged.has(s.id) ? " ⚠" : ""), s.section, s.summary, s.enforceable, enforcedBy].join(
+      " | ",
+    );
+  });
+  const count = (e: Enforceability) => statements.filter((s) => s.enforceable === e).length;
+  const enforced = statements.filter((s) => s.enforceable !== "no" && cited.has(s.id)).length;
+  return [
+    generatedNotice(`the rule objects (\`source.statements\`) and \`${STATEMENTS_SOURCE}\``),
+    "",
+    "# Support-policy coverage",
+    "",
+    `Every statement of the [AKS support policy](${SUPPORT_POLICY_URL}), as summarised in the statement map ` +
+      `(${code(STATEMENTS_SOURCE)}), with the [rules](rules/README.md) that enforce it or why no rule can. ` +
+      "“Enforceable” means decidable at deploy time from the Pulumi resources of a stack; `partly` means only " +
+      "some facets of the statement map to resource properties.",
+    "",
+    `${statements.length} statements: ${count("yes") + count("partly")} enforceable (${count("yes")} \`yes\`, ` +
+      `${count("partly")} \`partly\`), ${enforced} of them enforced by at least one rule; ` +
+      `${count("no")} not enforceable.`,
+    "",
+    "The rules column comes from the rule objects (each rule's `source.statements`); the reasons come from the " +
+      "statement map. ⚠ marks a statement where the two disagree (listed below).",
+    "",
+    "| S | section | statement (summary) | enforceable | rules / why none can |",
     "|---|---|---|---|---|",
     ...rows.map((r) => `| ${r} |`),
+    "",
+    "## Differences between the rule objects and the statement map",
+    "",
+    differences.length
+      ? differences.map((d) => `- ${describeDifference(d)}`).join("\n")
+      : "None: every rule the statement map names for a statement lists it, and every rule's statements are in the map.",
     "",
   ].join("\n");
 }
@@ -357,9 +635,10 @@ export function diffDocs(root: string, rendered: ReadonlyMap<string, string>): D
 /** Writes changed and missing files and removes extra ones; returns what changed. */
 export function writeDocs(root: string, rendered: ReadonlyMap<string, string>): DocsDiff {
   const diff = diffDocs(root, rendered);
-  fs.mkdirSync(absolute(root, DOCS_DIR), { recursive: true });
   for (const file of [...diff.missing, ...diff.stale]) {
-    fs.writeFileSync(absolute(root, file), rendered.get(file) ?? "");
+    const target = absolute(root, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, rendered.get(file) ?? "");
   }
   for (const file of diff.extra) fs.rmSync(absolute(root, file));
   return diff;
@@ -381,14 +660,25 @@ export function main(
   root: string,
   out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  statementsFile: string = defaultStatementsFile(root),
 ): number {
   const unknown = argv.filter((arg) => arg !== "--check");
   if (unknown.length) {
     err(`unknown argument ${unknown[0]}; usage: generate [--check]`);
     return 2;
   }
-  const rendered = renderRuleDocs(registeredRules);
-  if (argv.includes("--check")) {
+  const check = argv.includes("--check");
+  let statements: SupportStatement[] | undefined;
+  if (fs.existsSync(statementsFile)) {
+    statements = parseStatements(fs.readFileSync(statementsFile, "utf8"), statementsFile);
+  } else {
+    out(
+      `note: ${statementsFile} not found (e.g. a published copy without ../shared): ` +
+        `${COVERAGE_FILE} ${check ? "not checked" : "kept as it is"}.`,
+    );
+  }
+  const rendered = renderDocs(registeredRules, statements);
+  if (check) {
     const diff = diffDocs(root, rendered);
     const problems = [
       ...diff.stale.map((f) => `  stale:   ${f}`),
@@ -396,18 +686,20 @@ export function main(
       ...diff.extra.map((f) => `  extra:   ${f}`),
     ];
     if (problems.length) {
-      err(`${DOCS_DIR} is out of date with the rule objects:`);
+      err("The generated docs are out of date with the rule objects:");
       problems.forEach(err);
       err("Run `npm run docs` (after `npm run build`) to regenerate them, and commit the result.");
       return 1;
     }
-    out(`${DOCS_DIR} is up to date (${rendered.size} files).`);
+    out(
+      `${[DOCS_DIR, ...(statements ? [COVERAGE_FILE] : [])].join(" and ")} up to date (${rendered.size} files).`,
+    );
     return 0;
   }
   const changed = writeDocs(root, rendered);
-  const written = changed.missing.length + changed.stale.length;
+  const written = [...changed.missing, ...changed.stale];
   out(
-    `${DOCS_DIR}: ${written} written, ${rendered.size - written} unchanged, ${changed.extra.length} removed` +
+    `docs: ${written.length} written, ${rendered.size - written.length} unchanged, ${changed.extra.length} removed` +
       (changed.extra.length ? ` (${changed.extra.join(", ")})` : ""),
   );
   return 0;
