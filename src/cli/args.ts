@@ -35,6 +35,7 @@ export type ParsedArgs =
     } & CommonArgs)
   | ({ command: "rules" } & CommonArgs)
   | { command: "stage-policypack"; outDir: string }
+  | { command: "validate-config"; file?: string; stackConfig?: string }
   | { command: "help"; topic?: string }
   | { command: "version" };
 
@@ -45,6 +46,7 @@ Usage:
   aks-guardrails preview [--program DIR] [--stack NAME] [--config FILE] [--stack-tag NAME=VALUE]... [--format text|json|sarif]
   aks-guardrails rules [--format text|json]
   aks-guardrails stage-policypack <dir>
+  aks-guardrails validate-config [<pack-config.json>] [--stack-config FILE]
 
   scan      analyse a \`pulumi stack export\` file or a \`pulumi preview --json\` document (- reads stdin)
   preview   run a Pulumi TypeScript program offline (mocks, preview mode) and analyse what it registers;
@@ -53,6 +55,8 @@ Usage:
   stage-policypack
             write the self-contained pack that \`pulumi policy publish\` uploads (the library vendored as a
             tarball, versions pinned by a lock file) into an empty directory
+  validate-config
+            check a pack config and/or a Pulumi.<stack>.yaml without analysing anything (exit 0 or 2)
 
 Options:
   --stack NAME            stack name the pack sees (default: from the resources' URNs, else "dev")
@@ -154,6 +158,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       if (rest.length) throw new UsageError(`rules takes no arguments (got "${rest[0]}")`);
       if (format === "sarif") throw new UsageError("rules supports --format text or json");
       return { command, ...common };
+    case "validate-config":
+      allow("--stack-config");
+      if (rest.length > 1) throw new UsageError("validate-config takes at most one pack-config file");
+      if (!rest.length && !values.has("--stack-config")) {
+        throw new UsageError("validate-config needs a pack-config file, --stack-config FILE, or both");
+      }
+      return { command, file: rest[0], stackConfig: values.get("--stack-config") };
     case "stage-policypack":
       allow();
       if (rest.length !== 1) throw new UsageError("stage-policypack takes exactly one output directory");
@@ -161,6 +172,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     case undefined:
       return { command: "help" };
     default:
-      throw new UsageError(`unknown command "${command}"; expected scan, preview, rules or stage-policypack`);
+      throw new UsageError(
+        `unknown command "${command}"; expected scan, preview, rules, validate-config or stage-policypack`,
+      );
   }
 }

@@ -130,6 +130,19 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
     case "rules":
       io.stdout(renderRules(rules, args.format === "json" ? "json" : "text"));
       return 0;
+    case "validate-config": {
+      const checked: string[] = [];
+      if (args.file) {
+        readPackConfig(args.file);
+        checked.push(`${args.file}: valid policy-pack config`);
+      }
+      if (args.stackConfig) {
+        validateStackConfig(readStackConfig(args.stackConfig).values, args.stackConfig);
+        checked.push(`${args.stackConfig}: valid stack config`);
+      }
+      io.stdout(`${checked.join("\n")}\n`);
+      return 0;
+    }
     case "stage-policypack": {
       const staged = stagePolicyPack({ root: packageRoot(), outDir: path.resolve(args.outDir) });
       io.stdout(

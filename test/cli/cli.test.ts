@@ -294,3 +294,36 @@ describe("rules", () => {
     );
   });
 });
+
+describe("validate-config", () => {
+  test("a valid pack config and stack config exit 0 without analysing anything", async () => {
+    const config = tmpFile("ok.json", {
+      all: "mandatory",
+      "aks-preview-feature-registration": { stacks: { "qa-*": "mandatory" } },
+    });
+    const stack = tmpFile(
+      "Pulumi.qa.yaml",
+      "config:\n  aks-guardrails:levels:\n    aks-beta-kubernetes-api: advisory\n",
+    );
+    const run = await cli(["validate-config", config, "--stack-config", stack]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`${config}: valid policy-pack config`);
+    expect(run.stdout).toContain(`${stack}: valid stack config`);
+  });
+
+  test("an invalid pack config exits 2 naming the file, key and allowed values", async () => {
+    const config = tmpFile("bad-glob.json", {
+      "aks-preview-feature-registration": { stacks: { "prod[1]": "mandatory" } },
+    });
+    const run = await cli(["validate-config", config]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${config}: aks-preview-feature-registration.stacks["prod[1]"]`);
+    expect(run.stderr).toMatch(/allowed: stack-name globs/);
+  });
+
+  test("needs something to validate", async () => {
+    const run = await cli(["validate-config"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/needs a pack-config file/);
+  });
+});
