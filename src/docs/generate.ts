@@ -259,6 +259,11 @@ export function renderRulePage(rule: Rule): string {
     `| Area | ${code(rule.area)} |`,
     `| Default level | ${cell(levelSummary(rule))} |`,
     `| Checks | ${cell(phases.join("; "))} |`,
+    ...(rule.data
+      ? [
+          `| Bundled data | ${cell(`${rule.data.what}, last checked ${rule.data.lastChecked} (an advisory says so once it is more than six months old)`)} |`,
+        ]
+      : []),
     `| Source | [\`src/rules/${rule.id}.ts\`](../../src/rules/${rule.id}.ts) |`,
   ].join("\n");
   const source = rule.source;

@@ -123,6 +123,11 @@ export interface RuleDefinition<C extends object> {
   options: OptionSchemas<C>;
   /** The generic fix, used when a finding carries none. */
   fix: string;
+  /**
+   * Release data the rule bundles (a version calendar, an FQDN list, ...), with the date it was last checked
+   * against the AKS docs. The pack reports an advisory once that date is more than six months old.
+   */
+  data?: { what: string; lastChecked: string };
   docs: RuleDocs;
   checkResource?: (resource: ResourceInput, ctx: CheckContext<C>) => Finding[];
   checkStack?: (resources: readonly StackResource[], ctx: CheckContext<C>) => Finding[];
@@ -148,6 +153,9 @@ const RULE_ID = /^aks-[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export function defineRule<C extends object>(def: RuleDefinition<C>): Rule {
   if (!RULE_ID.test(def.id)) throw new Error(`rule id "${def.id}" must be kebab-case and start with "aks-"`);
   if (!def.checkResource && !def.checkStack) throw new Error(`rule ${def.id} has no check`);
+  if (def.data && !/^\d{4}-\d{2}-\d{2}$/.test(def.data.lastChecked)) {
+    throw new Error(`rule ${def.id}: data.lastChecked must be YYYY-MM-DD`);
+  }
   const options = def.options as Readonly<Record<string, JsonSchema>>;
   for (const [name, schema] of Object.entries(options)) {
     if (schema.default === undefined) throw new Error(`rule ${def.id}: option "${name}" has no default`);

@@ -85,7 +85,8 @@ export class GuardrailsRuntime {
    */
   private readonly inputs = new Map<string, PropertyBag>();
   private readonly reported = new Set<string>();
-  private readonly refusalReported = new Set<string>();
+  /** Stack-wide notices (refused loosening, stale bundled data) already reported, by rule and kind. */
+  private readonly noticesReported = new Set<string>();
 
   constructor(options: RuntimeOptions) {
     this.rules = options.rules;
@@ -242,7 +243,7 @@ export class GuardrailsRuntime {
     );
   }
 
-  /** Stack phase (engine AnalyzeStack): the order-independent net, plus refused-loosening notices. */
+  /** Stack phase (engine AnalyzeStack): the order-independent net, plus stack-wide notices. */
   analyzeStack(
     rule: Rule,
     resources: readonly StackResource[],
@@ -251,18 +252,29 @@ export class GuardrailsRuntime {
   ): Diagnostic[] {
     const stack = this.stackContext(tags, resources[0]?.urn);
     const out: Diagnostic[] = [];
-    const { refusedLoosening } = this.level(rule, configProps, stack);
-    if (refusedLoosening && !this.refusalReported.has(rule.id)) {
-      this.refusalReported.add(rule.id);
-      out.push({
-        policyName: rule.id,
-        enforcementLevel: "advisory",
-        message:
-          `${rule.id}: ${this.stackConfigSource} key ${STACK_LEVELS_KEY}.${rule.id} asks for ` +
+    const { refusedLoosening, level } = this.level(rule, configProps, stack);
+    const notice = (kind: string, message: string) => {
+      if (this.noticesReported.has(`${rule.id}\u0000${kind}`)) return;
+      this.noticesReported.add(`${rule.id}\u0000${kind}`);
+      out.push({ policyName: rule.id, enforcementLevel: "advisory", message });
+    };
+    if (refusedLoosening) {
+      notice(
+        "refused-loosening",
+        `${rule.id}: ${this.stackConfigSource} key ${STACK_LEVELS_KEY}.${rule.id} asks for ` +
           `"${refusedLoosening.requested}", which is looser than the "${refusedLoosening.kept}" the policy pack ` +
           `config sets; refused, the rule stays "${refusedLoosening.kept}". To allow it, the pack config must set ` +
           `"allowStackLoosening": true for this rule.`,
-      });
+      );
+    }
+    const stale = rule.data && level !== "disabled" ? staleData(rule.data, this.now()) : undefined;
+    if (stale) {
+      notice(
+        "stale-data",
+        `${rule.id}: its bundled ${rule.data!.what} was last checked on ${rule.data!.lastChecked}, ${stale} days ago ` +
+          `(more than six months); AKS may have changed since. Update aks-guardrails, or set this rule's options ` +
+          `from the current AKS documentation.`,
+      );
     }
     if (!rule.checkStack) return out;
     const subject: ResourceInput = { type: "pulumi:pulumi:Stack", urn: "", name: stack.stack, props: {} };
@@ -328,6 +340,16 @@ export class GuardrailsRuntime {
     }
     return out;
   }
+}
+
+/** Bundled data older than this is reported (issue: data that ages carries its last-checked date). */
+export const STALE_DATA_DAYS = 183;
+
+/** Days since `data.lastChecked` when more than {@link STALE_DATA_DAYS}, else undefined. */
+export function staleData(data: { lastChecked: string }, now: Date): number | undefined {
+  const checked = Date.parse(`${data.lastChecked}T00:00:00Z`);
+  const days = Math.floor((now.getTime() - checked) / 86_400_000);
+  return days > STALE_DATA_DAYS ? days : undefined;
 }
 
 function shallowEqual(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {

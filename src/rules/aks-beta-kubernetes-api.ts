@@ -32,6 +32,10 @@ export default defineRule<Options>({
     currentDocs: ["support-policies.md"],
   },
   defaultLevel: "disabled",
+  data: {
+    what: "list of beta Kubernetes APIs removed upstream (Deprecated API Migration Guide)",
+    lastChecked: "2026-11-23",
+  },
   resourceTypes: [
     "kubernetes:flowcontrol.apiserver.k8s.io/v1beta3:FlowSchema",
     "kubernetes:batch/v1beta1:CronJob",

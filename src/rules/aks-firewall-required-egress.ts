@@ -162,6 +162,10 @@ export default defineRule<Options>({
     currentDocs: ["outbound-rules-control-egress.md", "limit-egress-traffic.md"],
   },
   defaultLevel: "mandatory",
+  data: {
+    what: "list of FQDNs and flows AKS requires through a firewall (`outbound-rules-control-egress.md`)",
+    lastChecked: "2026-11-23",
+  },
   resourceTypes: FIREWALL_RULE_TYPES,
   options: {
     requiredFqdns: {

@@ -311,6 +311,10 @@ export default defineRule<Options>({
     currentDocs: ["supported-kubernetes-versions.md", "upgrade-aks-control-plane.md"],
   },
   defaultLevel: "advisory",
+  data: {
+    what: "the AKS Kubernetes version calendar and N-2 window (`supported-kubernetes-versions.md`)",
+    lastChecked: CALENDAR_LAST_CHECKED,
+  },
   resourceTypes: [T.managedCluster, T.agentPool, T.classicCluster, T.classicNodePool],
   options: {
     minimumVersion: versionOption(

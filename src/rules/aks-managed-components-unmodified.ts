@@ -255,6 +255,7 @@ export default defineRule<Options>({
     ],
   },
   defaultLevel: "mandatory",
+  data: { what: "list of AKS-managed kube-system objects", lastChecked: "2026-11-23" },
   resourceTypes: [
     "kubernetes:core/v1:ConfigMap",
     "kubernetes:core/v1:ConfigMapPatch",

@@ -292,6 +292,10 @@ export default defineRule<Options>({
     currentDocs: ["outbound-rules-control-egress.md", "support-policies.md"],
   },
   defaultLevel: "mandatory",
+  data: {
+    what: "list of egress flows AKS requires (`outbound-rules-control-egress.md`)",
+    lastChecked: "2026-11-23",
+  },
   resourceTypes: NSG_RULE_TYPES,
   options: {
     requiredPorts: {

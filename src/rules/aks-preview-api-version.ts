@@ -126,6 +126,10 @@ export default defineRule<Options>({
     currentDocs: ["support-policies.md"],
   },
   defaultLevel: "advisory",
+  data: {
+    what: "table of azure-native types whose default API version is a preview (@pulumi/azure-native 3.28.0)",
+    lastChecked: "2026-11-23",
+  },
   defaultStacks: { "prod*": "mandatory" },
   resourceTypes: [
     "azure-native:containerservice:ManagedCluster",

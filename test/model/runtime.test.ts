@@ -280,3 +280,56 @@ describe("refused stack-config loosening", () => {
     );
   });
 });
+
+describe("stale bundled data", () => {
+  const dated = defineRule<Record<string, never>>({
+    id: "aks-dated-data-rule",
+    title: "dated",
+    area: "upgrades",
+    description: "A rule with release data.",
+    source: { sections: ["customer-responsibilities-for-aks-worker-nodes"], statements: ["S31"] },
+    defaultLevel: "advisory",
+    data: { what: "version calendar", lastChecked: "2026-11-23" },
+    resourceTypes: [],
+    options: {},
+    fix: "update",
+    docs: { why: "w", checks: "c", violating: "v", fixed: "f" },
+    checkResource: () => [],
+  });
+
+  const notices = (now: string, config: Record<string, unknown> = {}) => {
+    const runtime = new GuardrailsRuntime({
+      rules: [dated],
+      stack: { stack: "dev", project: "p", organization: "o" },
+      stackConfig: {},
+      now: () => new Date(now),
+    });
+    const first = runtime.analyzeStack(dated, [], config, undefined);
+    const second = runtime.analyzeStack(dated, [], config, undefined);
+    return { first, second };
+  };
+
+  test("data checked within six months: no notice", () => {
+    expect(notices("2027-05-20T00:00:00Z").first).toEqual([]);
+  });
+
+  test("data older than six months: one advisory naming the data and its date, reported once", () => {
+    const { first, second } = notices("2027-06-30T00:00:00Z");
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ policyName: "aks-dated-data-rule", enforcementLevel: "advisory" });
+    expect(first[0].message).toContain(
+      "bundled version calendar was last checked on 2026-11-23, 219 days ago",
+    );
+    expect(second).toEqual([]);
+  });
+
+  test("a disabled rule says nothing", () => {
+    expect(notices("2027-06-30T00:00:00Z", { enforcementLevel: "disabled" }).first).toEqual([]);
+  });
+
+  test("defineRule rejects a malformed date", () => {
+    expect(() => defineRule({ ...dated, data: { what: "x", lastChecked: "23.11.2026" } })).toThrow(
+      /YYYY-MM-DD/,
+    );
+  });
+});
