@@ -168,6 +168,7 @@ function optionRows(rule: Rule): OptionRow[] {
   const commonDefaults: Readonly<Record<string, unknown>> = {
     stacks: rule.defaultStacks ?? {},
     allowStackLoosening: false,
+    exemptions: [],
   };
   const common = Object.entries(COMMON_OPTION_SCHEMAS).map(([name, schema]) => ({
     name,

@@ -11,9 +11,12 @@ import {
   CONFIG_LEVELS,
   LEVELS,
   Level,
+  StackContext,
   StacksMap,
+  globMatches,
   isConfigLevel,
   isLevel,
+  matchStacks,
   normalizeLevel,
   stacksKeyError,
 } from "./levels";
@@ -49,7 +52,48 @@ export const COMMON_OPTION_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     type: "boolean",
     description: "Allow stack config (aks-guardrails:levels) to lower this rule's level on a stack.",
   },
+  exemptions: {
+    type: "array",
+    description:
+      "Findings of this rule to drop: each entry names a resource (URN or Pulumi-name glob), optionally the " +
+      "stacks (a stack glob), a required reason and an optional expiry date (YYYY-MM-DD, last day it applies). " +
+      'An exemption matching every resource on every stack of a rule that can be mandatory needs "allowBroad": true.',
+    items: {
+      type: "object",
+      properties: {
+        resource: { type: "string", description: "A URN or Pulumi resource name; * and ? are wildcards." },
+        stacks: {
+          type: "string",
+          description: 'A stack glob as in `stacks` ("prod*", "tag:<name>=<glob>").',
+        },
+        reason: { type: "string", description: "Why the finding is accepted (shown wherever it is listed)." },
+        expires: {
+          type: "string",
+          pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+          description: "The last day (UTC) the exemption applies.",
+        },
+        allowBroad: {
+          type: "boolean",
+          description: "Allow a match-everything exemption on a mandatory rule.",
+        },
+      },
+      required: ["resource", "reason"],
+      additionalProperties: false,
+    },
+  },
 };
+
+/** One entry of a rule's `exemptions` list, validated. */
+export interface Exemption {
+  /** URN or Pulumi-name glob (`*`, `?`). */
+  resource: string;
+  /** Stack glob (or `tag:<name>=<glob>`); absent = every stack. */
+  stacks?: string;
+  reason: string;
+  /** Last day (UTC) the exemption applies, `YYYY-MM-DD`. */
+  expires?: string;
+  allowBroad?: boolean;
+}
 
 /** The JSON schema Pulumi sees as a policy's `configSchema`: the rule's options plus the common ones. */
 export function policyConfigSchema(rule: Rule): ObjectSchema {
@@ -64,6 +108,7 @@ export interface RuleConfig {
   enforcementLevel?: Level;
   stacks?: StacksMap;
   allowStackLoosening?: boolean;
+  exemptions?: readonly Exemption[];
   /** The rule's own options as given (defaults are filled by `rule.resolveOptions`). */
   options: Readonly<Record<string, unknown>>;
 }
@@ -124,8 +169,134 @@ function parseStacks(file: string, key: string, value: unknown): StacksMap {
   return out;
 }
 
+const EXEMPTION_SHAPE =
+  '{ "resource": "<URN or name glob>", "stacks"?: "<stack glob>", "reason": "<text>", "expires"?: "YYYY-MM-DD", "allowBroad"?: true }';
+const EXEMPTION_KEYS = ["resource", "stacks", "reason", "expires", "allowBroad"];
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether `text` is a real calendar date written `YYYY-MM-DD`. */
+export function isIsoDate(text: string): boolean {
+  const m = DATE.exec(text);
+  if (!m) return false;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return date.toISOString().slice(0, 10) === text;
+}
+
+/** Whether an exemption that expires on `expires` (its last day, UTC) no longer applies at `now`. */
+export function exemptionExpired(exemption: Pick<Exemption, "expires">, now: Date): boolean {
+  if (exemption.expires === undefined) return false;
+  return now.getTime() >= Date.parse(`${exemption.expires}T00:00:00Z`) + 86_400_000;
+}
+
+/** Probes that share nothing but the URN shape: a glob matching all of them matches every resource. */
+const URN_PROBES = [
+  "urn:pulumi:a::b::c:d:E::f",
+  "urn:pulumi:prod-eu-1::platform::azure-native:compute:VirtualMachineScaleSet$x:y:Z::aks-sys-0",
+];
+const NAME_PROBES = ["a", "Zz_9-long.name/with:parts"];
+const STACK_PROBES: StackContext[] = [
+  { stack: "a", project: "b", organization: "c", tags: new Map() },
+  { stack: "prod-eu-1", project: "platform", organization: "acme", tags: new Map([["x", "y"]]) },
+];
+
+/** Whether the exemption matches every resource on every stack (no narrowing). */
+export function isBroadExemption(exemption: Pick<Exemption, "resource" | "stacks">): boolean {
+  const { resource, stacks } = exemption;
+  const everyResource =
+    URN_PROBES.every((u) => globMatches(resource, u)) || NAME_PROBES.every((n) => globMatches(resource, n));
+  const everyStack =
+    stacks === undefined || STACK_PROBES.every((ctx) => matchStacks({ [stacks]: "mandatory" }, ctx));
+  return everyResource && everyStack;
+}
+
+function parseExemptions(file: string, key: string, value: unknown): Exemption[] {
+  if (!Array.isArray(value))
+    throw new ConfigError(file, key, `an array of ${EXEMPTION_SHAPE}`, "expected an array");
+  return value.map((entry, i) => {
+    const path = `${key}[${i}]`;
+    if (!isRecord(entry)) throw new ConfigError(file, path, EXEMPTION_SHAPE, "expected an object");
+    for (const k of Object.keys(entry)) {
+      if (!EXEMPTION_KEYS.includes(k)) {
+        throw new ConfigError(
+          file,
+          `${path}.${k}`,
+          EXEMPTION_KEYS.join(", "),
+          `${suggestion(k, EXEMPTION_KEYS)}unknown key "${k}"`,
+        );
+      }
+    }
+    const { resource, stacks, reason, expires, allowBroad } = entry;
+    if (typeof resource !== "string" || resource.trim() === "" || resource.trim() !== resource) {
+      throw new ConfigError(
+        file,
+        `${path}.resource`,
+        "a URN or Pulumi-name glob using * and ? (non-empty, no surrounding spaces)",
+        resource === undefined ? "missing" : `got ${JSON.stringify(resource)}`,
+      );
+    }
+    if (typeof reason !== "string" || reason.trim() === "") {
+      throw new ConfigError(
+        file,
+        `${path}.reason`,
+        "a non-empty string saying why the finding is accepted",
+        reason === undefined ? "an exemption needs a reason" : `got ${JSON.stringify(reason)}`,
+      );
+    }
+    const out: Exemption = { resource, reason };
+    if (stacks !== undefined) {
+      const error = typeof stacks === "string" ? stacksKeyError(stacks) : "expected a string";
+      if (error) {
+        throw new ConfigError(
+          file,
+          `${path}.stacks`,
+          'a stack-name glob using * and ?, or "tag:<name>=<glob>"',
+          error,
+        );
+      }
+      out.stacks = stacks as string;
+    }
+    if (expires !== undefined) {
+      if (typeof expires !== "string" || !isIsoDate(expires)) {
+        throw new ConfigError(
+          file,
+          `${path}.expires`,
+          "a date YYYY-MM-DD (the last day the exemption applies, UTC)",
+          `got ${JSON.stringify(expires)}`,
+        );
+      }
+      out.expires = expires;
+    }
+    if (allowBroad !== undefined) {
+      if (typeof allowBroad !== "boolean")
+        throw new ConfigError(
+          file,
+          `${path}.allowBroad`,
+          "true | false",
+          `got ${JSON.stringify(allowBroad)}`,
+        );
+      out.allowBroad = allowBroad;
+    }
+    return out;
+  });
+}
+
+/** Whether the org config can make the rule mandatory on some stack (its level or any `stacks` entry). */
+function mayBeMandatory(rule: Rule, config: RuleConfig, all: Level | undefined): boolean {
+  const level = config.enforcementLevel ?? all ?? rule.defaultLevel;
+  if (level === "mandatory") return true;
+  if (config.enforcementLevel === "disabled") return false;
+  return Object.values({ ...(rule.defaultStacks ?? {}), ...(config.stacks ?? {}) }).includes("mandatory");
+}
+
 /** Validates one rule's config value (a level string or an object); `file` names the source. */
-export function parseRuleConfig(rule: Rule, value: unknown, file: string, key = rule.id): RuleConfig {
+export function parseRuleConfig(
+  rule: Rule,
+  value: unknown,
+  file: string,
+  key = rule.id,
+  /** The pack config's `all` level, when known (a broad exemption on a rule it makes mandatory needs allowBroad). */
+  all?: Level,
+): RuleConfig {
   if (typeof value === "string") return { enforcementLevel: parseLevel(file, key, value), options: {} };
   if (!isRecord(value)) {
     throw new ConfigError(file, key, `a level (${CONFIG_LEVELS.join(" | ")}) or an object`, "wrong type");
@@ -145,7 +316,8 @@ export function parseRuleConfig(rule: Rule, value: unknown, file: string, key = 
       if (typeof v !== "boolean")
         throw new ConfigError(file, path, "true | false", `got ${JSON.stringify(v)}`);
       config.allowStackLoosening = v;
-    } else if (k in rule.options) {
+    } else if (k === "exemptions") config.exemptions = parseExemptions(file, path, v);
+    else if (k in rule.options) {
       const errors = validate(rule.options[k], v, path);
       if (errors.length) throw new ConfigError(file, path, describeOption(rule.options[k]), errors[0]);
       options[k] = v;
@@ -159,6 +331,15 @@ export function parseRuleConfig(rule: Rule, value: unknown, file: string, key = 
     }
   }
   config.options = options;
+  const broad = (config.exemptions ?? []).findIndex((e) => !e.allowBroad && isBroadExemption(e));
+  if (broad >= 0 && mayBeMandatory(rule, config, all)) {
+    throw new ConfigError(
+      file,
+      `${key}.exemptions[${broad}]`,
+      'a narrower "resource" or "stacks" glob, or "allowBroad": true',
+      `exempts every resource on every stack from a rule that is mandatory`,
+    );
+  }
   return config;
 }
 
@@ -184,12 +365,12 @@ export function parsePackConfig(rules: readonly Rule[], raw: unknown, file: stri
   const allowed = ["all", ...byId.keys()];
   const out: Record<string, RuleConfig> = {};
   let all: Level | undefined;
+  if ("all" in raw) {
+    const value = raw["all"];
+    all = parseLevel(file, "all", isRecord(value) ? value["enforcementLevel"] : value);
+  }
   for (const [key, value] of Object.entries(raw)) {
-    if (key === "all") {
-      const level = isRecord(value) ? value["enforcementLevel"] : value;
-      all = parseLevel(file, "all", level);
-      continue;
-    }
+    if (key === "all") continue;
     const rule = byId.get(key);
     if (!rule) {
       throw new ConfigError(
@@ -199,7 +380,7 @@ export function parsePackConfig(rules: readonly Rule[], raw: unknown, file: stri
         `${suggestion(key, allowed)}unknown rule id "${key}"`,
       );
     }
-    out[key] = parseRuleConfig(rule, value, file);
+    out[key] = parseRuleConfig(rule, value, file, key, all);
   }
   return { all, rules: out };
 }

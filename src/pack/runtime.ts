@@ -11,7 +11,14 @@ import {
   parseStackLevels,
   parseStackConfigEnv,
   STACK_LEVELS_KEY,
+  exemptionExpired,
 } from "../model/config";
+import {
+  REPORT_EXEMPTED_ENV,
+  activeExemption,
+  exemptedMarker,
+  exemptionCoversStack,
+} from "../model/exemptions";
 import { Level, ResolvedLevel, StackContext, declaredLevel, resolveLevel } from "../model/levels";
 import type { CheckContext, Finding, ResourceInput, Rule, StackResource } from "../model/rule";
 import type { PropertyBag } from "../model/values";
@@ -34,6 +41,11 @@ export interface RuntimeOptions {
   /** Where the stack config came from, for error messages. */
   stackConfigSource?: string;
   now?: () => Date;
+  /**
+   * Send exempted findings as marked advisory diagnostics instead of dropping them (the `aks-guardrails` command
+   * lists them); defaults to `AKS_GUARDRAILS_REPORT_EXEMPTED=1` in the environment.
+   */
+  reportExempted?: boolean;
 }
 
 /** Stack tags as @pulumi/policy hands them to checks (`args.stackTags`). */
@@ -50,6 +62,7 @@ export class GuardrailsRuntime {
   private readonly stackConfigSource: string;
   private readonly identity: Partial<Omit<StackContext, "tags">>;
   private readonly now: () => Date;
+  private readonly reportExempted: boolean;
   /** Levels the engine configured per policy (from Configure), when the hook is installed. */
   private configuredLevels = new Map<string, Level>();
   private readonly ruleConfigCache = new Map<
@@ -96,6 +109,7 @@ export class GuardrailsRuntime {
       organization: options.stack?.organization ?? process.env.PULUMI_ORGANIZATION,
     };
     this.now = options.now ?? (() => new Date());
+    this.reportExempted = options.reportExempted ?? process.env[REPORT_EXEMPTED_ENV] === "1";
     const stackName = this.identity.stack;
     this.stackConfigSource =
       options.stackConfigSource ??
@@ -252,7 +266,7 @@ export class GuardrailsRuntime {
   ): Diagnostic[] {
     const stack = this.stackContext(tags, resources[0]?.urn);
     const out: Diagnostic[] = [];
-    const { refusedLoosening, level } = this.level(rule, configProps, stack);
+    const { refusedLoosening, level, config } = this.level(rule, configProps, stack);
     const notice = (kind: string, message: string) => {
       if (this.noticesReported.has(`${rule.id}\u0000${kind}`)) return;
       this.noticesReported.add(`${rule.id}\u0000${kind}`);
@@ -275,6 +289,20 @@ export class GuardrailsRuntime {
           `(more than six months); AKS may have changed since. Update aks-guardrails, or set this rule's options ` +
           `from the current AKS documentation.`,
       );
+    }
+    if (level !== "disabled") {
+      const now = this.now();
+      for (const exemption of config.exemptions ?? []) {
+        if (!exemptionExpired(exemption, now)) continue;
+        if (!exemptionCoversStack(exemption, stack)) continue;
+        notice(
+          `expired-exemption\u0000${exemption.resource}\u0000${exemption.stacks ?? ""}\u0000${exemption.expires}`,
+          `${rule.id}: the exemption for resource "${exemption.resource}"${
+            exemption.stacks !== undefined ? ` on stacks "${exemption.stacks}"` : ""
+          } expired on ${exemption.expires} ("${exemption.reason}"); it no longer applies and its findings are ` +
+            `reported again. Fix them, or renew the exemption's "expires" date in the policy pack config.`,
+        );
+      }
     }
     if (!rule.checkStack) return out;
     const subject: ResourceInput = { type: "pulumi:pulumi:Stack", urn: "", name: stack.stack, props: {} };
@@ -308,9 +336,11 @@ export class GuardrailsRuntime {
   ): Diagnostic[] {
     let findings: Finding[];
     let level: Level;
+    let config: RuleConfig;
     try {
       const resolved = this.level(rule, configProps, stack);
       level = resolved.level;
+      config = resolved.config;
       if (level === "disabled") return [];
       const ctx = {
         config: this.options(rule, resolved.config),
@@ -331,12 +361,22 @@ export class GuardrailsRuntime {
       const dedupeKey = `${rule.id}\u0000${urn}\u0000${finding.key ?? finding.message}`;
       if (this.reported.has(dedupeKey)) continue;
       this.reported.add(dedupeKey);
-      out.push({
-        policyName: rule.id,
-        urn: urn || undefined,
-        enforcementLevel,
-        message: formatMessage(rule, resource, finding),
-      });
+      const message = formatMessage(rule, resource, finding);
+      const exemption = config.exemptions
+        ? activeExemption(config.exemptions, urn, stack, this.now())
+        : undefined;
+      if (exemption) {
+        if (this.reportExempted) {
+          const marker = exemptedMarker({
+            level: enforcementLevel,
+            reason: exemption.reason,
+            expires: exemption.expires,
+          });
+          out.push({ policyName: rule.id, urn, enforcementLevel: "advisory", message: marker + message });
+        }
+        continue;
+      }
+      out.push({ policyName: rule.id, urn: urn || undefined, enforcementLevel, message });
     }
     return out;
   }

@@ -22,7 +22,7 @@ test("GetAnalyzerInfo lists every rule with its level and config schema", async 
       const policy = info.policies.find((p) => p.name === rule.id);
       expect(policy?.enforcementLevel).toBe(declaredLevel(rule.defaultLevel));
       expect(Object.keys(policy?.configSchema?.properties ?? {}).sort()).toEqual(
-        ["allowStackLoosening", "stacks", ...Object.keys(rule.options)].sort(),
+        ["allowStackLoosening", "exemptions", "stacks", ...Object.keys(rule.options)].sort(),
       );
     }
     // Never declared disabled: the SDK skips disabled policies, so no stacks entry could turn them on.

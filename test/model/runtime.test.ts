@@ -4,6 +4,7 @@
  */
 import type { Level } from "../../src/model/levels";
 import { Finding, ResourceInput, Rule, StackResource, defineRule } from "../../src/model/rule";
+import { exemptedMarker, parseExemptedMarker } from "../../src/model/exemptions";
 import { GuardrailsRuntime, findingLevel, formatMessage } from "../../src/pack/runtime";
 
 const SECRET = "hunter2-do-not-print";
@@ -331,5 +332,146 @@ describe("stale bundled data", () => {
     expect(() => defineRule({ ...dated, data: { what: "x", lastChecked: "23.11.2026" } })).toThrow(
       /YYYY-MM-DD/,
     );
+  });
+});
+
+describe("exemptions", () => {
+  const stackWideRule = defineRule<Record<string, never>>({
+    id: "aks-test-stack-wide",
+    title: "Reports the stack",
+    area: "upgrades",
+    description: "A rule with one stack-wide finding.",
+    source: { sections: ["shared-responsibility"], statements: ["S12"] },
+    defaultLevel: "mandatory",
+    resourceTypes: [],
+    options: {},
+    fix: "none",
+    docs: { why: "test", checks: "test", violating: "", fixed: "" },
+    checkStack: () => [{ kind: "violation", message: "is wrong stack-wide" }],
+  });
+  const REASON = "legacy pool, INC-12";
+
+  function runtimeAt(stack: "dev" | "prod-eu", now = "2025-06-30T12:00:00Z", reportExempted = false) {
+    return new GuardrailsRuntime({
+      rules: [reportingRule, stackWideRule],
+      stack: { stack, project: "p", organization: "o" },
+      stackConfig: {},
+      now: () => new Date(now),
+      reportExempted,
+    });
+  }
+  const exempt = (...exemptions: Array<Record<string, unknown>>) => ({ exemptions });
+
+  test.each([
+    ["the exact URN", { resource: vmss.urn, reason: REASON }],
+    ["a URN glob", { resource: "urn:pulumi:*::p::*VirtualMachineScaleSet::*", reason: REASON }],
+    ["the Pulumi name", { resource: "pool", reason: REASON }],
+    ["a name glob", { resource: "po?l*", reason: REASON }],
+  ])("matching %s: the finding is dropped", (_name, exemption) => {
+    expect(runtimeAt("dev").analyzeResource(reportingRule, vmss, exempt(exemption), undefined)).toEqual([]);
+  });
+
+  test("a glob matching neither URN nor name leaves the finding", () => {
+    const config = exempt(
+      { resource: "pool-*", reason: REASON },
+      { resource: "urn:pulumi:prod::*", reason: REASON },
+    );
+    expect(runtimeAt("dev").analyzeResource(reportingRule, vmss, config, undefined)).toEqual([
+      expect.objectContaining({ enforcementLevel: "mandatory", urn: vmss.urn }),
+    ]);
+  });
+
+  test("a stacks glob: applies on matching stacks only", () => {
+    const config = exempt({ resource: "pool", stacks: "prod-*", reason: REASON });
+    expect(runtimeAt("prod-eu").analyzeResource(reportingRule, vmss, config, undefined)).toEqual([]);
+    expect(runtimeAt("dev").analyzeResource(reportingRule, vmss, config, undefined)).toEqual([
+      expect.objectContaining({ enforcementLevel: "mandatory" }),
+    ]);
+  });
+
+  test("stack-phase findings on a resource are exempted too; stack-wide ones are not", () => {
+    const runtime = runtimeAt("dev");
+    const config = exempt({ resource: "*", reason: REASON, allowBroad: true });
+    expect(runtime.analyzeStack(reportingRule, [vmssOutputs], config, undefined)).toEqual([]);
+    expect(runtime.analyzeStack(stackWideRule, [vmssOutputs], config, undefined)).toEqual([
+      expect.objectContaining({
+        enforcementLevel: "mandatory",
+        message: expect.stringContaining("stack-wide"),
+      }),
+    ]);
+  });
+
+  test("reported to the host, when asked, as a marked advisory carrying the level and reason", () => {
+    const config = exempt({ resource: "pool", reason: REASON, expires: "2025-12-31" });
+    const [d, ...rest] = runtimeAt("dev", undefined, true).analyzeResource(
+      reportingRule,
+      vmss,
+      config,
+      undefined,
+    );
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ policyName: "aks-test-reports", urn: vmss.urn, enforcementLevel: "advisory" });
+    expect(parseExemptedMarker(d.message)).toEqual({
+      level: "mandatory",
+      reason: REASON,
+      expires: "2025-12-31",
+      message: formatMessage(reportingRule, vmss, { kind: "violation", message: "is reported" }),
+    });
+  });
+
+  test("the marker survives reasons with quotes and brackets; an unmarked message is not exempted", () => {
+    const reason = 'see "INC-12" [approved] ] by ops';
+    const message = `${exemptedMarker({ level: "advisory", reason })}aks-x: finding`;
+    expect(parseExemptedMarker(message)).toEqual({ level: "advisory", reason, message: "aks-x: finding" });
+    expect(parseExemptedMarker("aks-x: [exempted mandatory: x] finding")).toBeUndefined();
+  });
+
+  test("expires is the last day it applies (UTC)", () => {
+    const config = exempt({ resource: "pool", reason: REASON, expires: "2025-06-30" });
+    expect(
+      runtimeAt("dev", "2025-06-30T23:59:59Z").analyzeResource(reportingRule, vmss, config, undefined),
+    ).toEqual([]);
+  });
+
+  test("an expired exemption applies no more, and the pack says so once", () => {
+    const runtime = runtimeAt("dev", "2025-07-01T00:00:00Z");
+    const config = exempt({ resource: "po*", reason: REASON, expires: "2025-06-30" });
+    expect(runtime.analyzeResource(reportingRule, vmss, config, undefined)).toEqual([
+      expect.objectContaining({ enforcementLevel: "mandatory", urn: vmss.urn }),
+    ]);
+    const notices = runtime.analyzeStack(stackWideRule, [], config, undefined);
+    const expired = notices.filter((n) => n.message.includes("expired"));
+    expect(expired).toEqual([
+      {
+        policyName: "aks-test-stack-wide",
+        enforcementLevel: "advisory",
+        message: expect.stringContaining('the exemption for resource "po*" expired on 2025-06-30'),
+      },
+    ]);
+    expect(expired[0].urn).toBeUndefined();
+    expect(
+      runtime.analyzeStack(stackWideRule, [], config, undefined).filter((n) => n.message.includes("expired")),
+    ).toEqual([]);
+  });
+
+  test("no expiry notice for an exemption of another stack, or before the date", () => {
+    const other = exempt({ resource: "pool", stacks: "prod-*", reason: REASON, expires: "2025-01-01" });
+    expect(runtimeAt("dev").analyzeStack(reportingRule, [], other, undefined)).toEqual([]);
+    const current = exempt({ resource: "pool", reason: REASON, expires: "2025-06-30" });
+    expect(runtimeAt("dev").analyzeStack(reportingRule, [], current, undefined)).toEqual([]);
+  });
+
+  test("a match-everything exemption on a mandatory rule is refused at Configure unless allowBroad", () => {
+    const runtime = runtimeAt("dev");
+    const broad = { resource: "*", reason: REASON };
+    expect(() =>
+      runtime.configure({ "aks-test-reports": { enforcementLevel: "mandatory", properties: exempt(broad) } }),
+    ).toThrow(/aks-test-reports\.exemptions\[0\]: exempts every resource on every stack.*"allowBroad": true/);
+    expect(() =>
+      runtime.configure({ "aks-test-reports": { enforcementLevel: "advisory", properties: exempt(broad) } }),
+    ).not.toThrow();
+    const allowed = exempt({ ...broad, allowBroad: true });
+    runtime.configure({ "aks-test-reports": { enforcementLevel: "mandatory", properties: allowed } });
+    expect(runtime.analyzeResource(reportingRule, vmss, allowed, undefined)).toEqual([]);
   });
 });
