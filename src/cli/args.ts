@@ -33,6 +33,16 @@ export type ParsedArgs =
       config?: string;
       stackTags: Record<string, string>;
     } & CommonArgs)
+  | {
+      command: "baseline";
+      file: string;
+      stack?: string;
+      config?: string;
+      stackConfig?: string;
+      stackTags: Record<string, string>;
+      output?: string;
+      expires?: string;
+    }
   | ({ command: "rules" } & CommonArgs)
   | { command: "stage-policypack"; outDir: string }
   | { command: "validate-config"; file?: string; stackConfig?: string }
@@ -44,6 +54,7 @@ export const USAGE = `aks-guardrails — AKS support-policy guardrails for Pulum
 Usage:
   aks-guardrails scan <file|-> [--stack NAME] [--config FILE] [--stack-config FILE] [--stack-tag NAME=VALUE]... [--format text|json|sarif]
   aks-guardrails preview [--program DIR] [--stack NAME] [--config FILE] [--stack-tag NAME=VALUE]... [--format text|json|sarif]
+  aks-guardrails baseline <file|-> [--stack NAME] [--config FILE] [--output FILE] [--expires YYYY-MM-DD]
   aks-guardrails rules [--format text|json]
   aks-guardrails stage-policypack <dir>
   aks-guardrails validate-config [<pack-config.json>] [--stack-config FILE]
@@ -51,6 +62,9 @@ Usage:
   scan      analyse a \`pulumi stack export\` file or a \`pulumi preview --json\` document (- reads stdin)
   preview   run a Pulumi TypeScript program offline (mocks, preview mode) and analyse what it registers;
             default program: the bundled reference program (Pulumi.yaml at the repo root)
+  baseline  scan like \`scan\`, then write a pack config (--config merged, else a new one) in which every
+            finding is an exemption for its exact URN, reason "baseline <today>", expiring --expires
+            (default: in 90 days); for adopting the pack on an existing stack
   rules     list the rules, their default levels and support-policy citations
   stage-policypack
             write the self-contained pack that \`pulumi policy publish\` uploads (the library vendored as a
@@ -63,6 +77,8 @@ Options:
   --config FILE           policy-pack config, as for \`pulumi preview --policy-pack-config FILE\`
   --stack-config FILE     a Pulumi.<stack>.yaml whose config the pack receives (scan; preview reads the program's)
   --stack-tag NAME=VALUE  a stack tag (for "tag:NAME=GLOB" keys of per-stack level maps); repeatable
+  --output FILE           baseline: where to write (default: the --config file, else policy-config.json; - for stdout)
+  --expires YYYY-MM-DD    baseline: the last day the written exemptions apply
   --format FORMAT         text (default), json or sarif
   --concurrency N         Analyze calls in flight (scan; default 1, the engine's order)
   --quiet                 text format: print only findings and the summary line
@@ -79,6 +95,8 @@ const VALUE_FLAGS = new Set([
   "--program",
   "--stack-tag",
   "--concurrency",
+  "--output",
+  "--expires",
 ]);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -141,6 +159,20 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         ...common,
       };
     }
+    case "baseline":
+      allow("--stack", "--config", "--stack-config", "--stack-tag", "--output", "--expires");
+      if (rest.length !== 1)
+        throw new UsageError("baseline takes exactly one file (or - for standard input)");
+      return {
+        command,
+        file: rest[0],
+        stack: values.get("--stack"),
+        config: values.get("--config"),
+        stackConfig: values.get("--stack-config"),
+        stackTags,
+        output: values.get("--output"),
+        expires: values.get("--expires"),
+      };
     case "preview":
       allow("--program", "--stack", "--config", "--format", "--stack-tag");
       if (rest.length)
@@ -173,7 +205,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       return { command: "help" };
     default:
       throw new UsageError(
-        `unknown command "${command}"; expected scan, preview, rules, validate-config or stage-policypack`,
+        `unknown command "${command}"; expected scan, preview, baseline, rules, validate-config or stage-policypack`,
       );
   }
 }

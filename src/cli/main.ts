@@ -3,9 +3,11 @@
  * does — spawned through `@pulumi/pulumi`'s run-policy-pack, driven over the Analyzer gRPC protocol — so
  * its findings are what `pulumi preview --policy-pack ./policypack` reports.
  */
-import { existsSync, readFileSync } from "fs";
+import { existsSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
-import { ConfigError, parsePackConfig, parseStackLevels } from "../model/config";
+import { ConfigError, isIsoDate, parsePackConfig, parseStackLevels } from "../model/config";
+import { REPORT_EXEMPTED_ENV } from "../model/exemptions";
+import { isRecord } from "../model/values";
 import { rules } from "../rules";
 import { AnalyzerCallError, PackStartError, runPolicyPack } from "../host/analyzer-client";
 import { PackConfigError, PolicyConfigEntry, parsePolicyPackConfig } from "../host/pack-config";
@@ -16,6 +18,7 @@ import { ParsedArgs, USAGE, UsageError, parseArgs } from "./args";
 import { Report, buildReport, renderJson, renderText } from "./report";
 import { renderRules } from "./rules-command";
 import { renderSarif } from "./sarif";
+import { BASELINE_DAYS, addDays, baselineConfig, isoDate } from "./baseline";
 import { StageError, stagePolicyPack } from "../publish/stage";
 
 interface Io {
@@ -94,8 +97,11 @@ async function analyze(options: {
     packConfig: options.packConfig,
     resources: options.resources,
     concurrency: options.concurrency,
+    // The pack then lists exempted findings (marked advisories) instead of dropping them; see exemptions.ts.
+    env: { [REPORT_EXEMPTED_ENV]: "1" },
   });
-  return buildReport(options, options.resources, run.diagnostics);
+  const { stack, project, source } = options;
+  return buildReport({ stack, project, source }, options.resources, run.diagnostics);
 }
 
 function packageVersion(): string {
@@ -151,32 +157,45 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
       );
       return 0;
     }
-    case "scan": {
-      const packConfig = readPackConfig(args.config);
-      const loaded =
-        args.file === "-" ? parseResourceDocument(io.readStdin(), "<stdin>") : readFile(args.file);
-      let stackConfig: Record<string, string> = {};
-      if (args.stackConfig) {
-        const file = readStackConfig(args.stackConfig);
-        if (file.secureKeys.length) {
-          io.stderr(
-            `aks-guardrails: ${args.stackConfig}: secure values cannot be decrypted offline and are left out: ${file.secureKeys.join(", ")}\n`,
-          );
-        }
-        validateStackConfig(file.values, args.stackConfig);
-        stackConfig = file.values;
+    case "scan":
+      return output(await scan(args, io), args, io);
+    case "baseline": {
+      const today = isoDate(new Date());
+      const expires = args.expires ?? isoDate(addDays(new Date(`${today}T00:00:00Z`), BASELINE_DAYS));
+      if (!isIsoDate(expires)) throw new UsageError(`--expires must be a date YYYY-MM-DD, got "${expires}"`);
+      if (expires < today) throw new UsageError(`--expires ${expires} is in the past (today is ${today})`);
+      const outFile = args.output ?? args.config ?? "policy-config.json";
+      if (
+        outFile !== "-" &&
+        existsSync(outFile) &&
+        (!args.config || path.resolve(outFile) !== path.resolve(args.config))
+      ) {
+        throw new UsageError(
+          `${outFile} exists and is not the --config file; pass it as --config to merge the baseline into it`,
+        );
       }
-      const report = await analyze({
-        resources: loaded.resources,
-        stack: args.stack ?? loaded.stack ?? "dev",
-        project: loaded.project ?? "project",
-        source: loaded.file,
-        packConfig,
-        stackConfig,
-        stackTags: args.stackTags,
-        concurrency: args.concurrency,
-      });
-      return output(report, args, io);
+      const report = await scan(args, io);
+      const existing = args.config ? readJsonFile(args.config) : undefined;
+      const result = baselineConfig(isRecord(existing) ? existing : undefined, report, { today, expires });
+      // What is written must be a config the pack accepts.
+      parsePackConfig(rules, result.config, outFile === "-" ? "<baseline>" : outFile);
+      const text = `${JSON.stringify(result.config, null, 2)}\n`;
+      if (outFile === "-") io.stdout(text);
+      else writeFileSync(outFile, text);
+      const say = outFile === "-" ? io.stderr : io.stdout;
+      say(
+        `aks-guardrails: wrote ${result.added} exemption${result.added === 1 ? "" : "s"} for ` +
+          `${result.rules} rule${result.rules === 1 ? "" : "s"} to ${outFile === "-" ? "standard output" : outFile}` +
+          ` (reason "baseline ${today}", expiring after ${expires}); ${report.exempted.length} finding` +
+          `${report.exempted.length === 1 ? " was" : "s were"} already exempted\n`,
+      );
+      if (result.skipped) {
+        io.stderr(
+          `aks-guardrails: ${result.skipped} stack-wide finding${result.skipped === 1 ? "" : "s"} cannot be exempted ` +
+            `and ${result.skipped === 1 ? "is" : "are"} still reported\n`,
+        );
+      }
+      return 0;
     }
     case "preview": {
       const packConfig = readPackConfig(args.config);
@@ -196,6 +215,33 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
       return output(report, args, io);
     }
   }
+}
+
+/** `scan` and `baseline`: load the document and the configs, run the pack, build the report. */
+async function scan(args: Extract<ParsedArgs, { command: "scan" | "baseline" }>, io: Io): Promise<Report> {
+  const packConfig = readPackConfig(args.config);
+  const loaded = args.file === "-" ? parseResourceDocument(io.readStdin(), "<stdin>") : readFile(args.file);
+  let stackConfig: Record<string, string> = {};
+  if (args.stackConfig) {
+    const file = readStackConfig(args.stackConfig);
+    if (file.secureKeys.length) {
+      io.stderr(
+        `aks-guardrails: ${args.stackConfig}: secure values cannot be decrypted offline and are left out: ${file.secureKeys.join(", ")}\n`,
+      );
+    }
+    validateStackConfig(file.values, args.stackConfig);
+    stackConfig = file.values;
+  }
+  return analyze({
+    resources: loaded.resources,
+    stack: args.stack ?? loaded.stack ?? "dev",
+    project: loaded.project ?? "project",
+    source: loaded.file,
+    packConfig,
+    stackConfig,
+    stackTags: args.stackTags,
+    concurrency: args.command === "scan" ? args.concurrency : undefined,
+  });
 }
 
 function readFile(file: string) {

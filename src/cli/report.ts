@@ -1,6 +1,7 @@
 /** Rendering analysis results: JSON for scripts (contract shape), text for people. */
 import type { Diagnostic } from "../host/analyzer-client";
 import type { HostResource } from "../host/types";
+import { parseExemptedMarker } from "../model/exemptions";
 
 export interface Violation {
   policy: string;
@@ -12,6 +13,20 @@ export interface Violation {
   resourceName: string;
 }
 
+/** A finding an exemption of the pack config dropped (reported by the pack as a marked advisory). */
+export interface ExemptedFinding {
+  policy: string;
+  urn: string;
+  /** The level the finding would have had. */
+  enforcementLevel: "advisory" | "mandatory";
+  reason: string;
+  /** The exemption's last day, when it has one. */
+  expires?: string;
+  message: string;
+  resourceType: string;
+  resourceName: string;
+}
+
 export interface Report {
   stack: string;
   project: string;
@@ -19,7 +34,9 @@ export interface Report {
   source: string;
   resources: number;
   violations: Violation[];
-  summary: { mandatory: number; advisory: number };
+  /** Findings dropped by an exemption (not counted in the summary's levels). */
+  exempted: ExemptedFinding[];
+  summary: { mandatory: number; advisory: number; exempted: number };
 }
 
 const URN = /^urn:pulumi:[^:]*::[^:]*::(.*)::([^:]*)$/;
@@ -37,9 +54,23 @@ export function buildReport(
   diagnostics: readonly Diagnostic[],
 ): Report {
   const violations: Violation[] = [];
+  const exempted: ExemptedFinding[] = [];
   for (const d of diagnostics) {
     // Disabled rules report nothing; `remediate` is mandatory for these non-rewriting rules.
     if (d.enforcementLevel === "disabled") continue;
+    const marker = d.enforcementLevel === "advisory" ? parseExemptedMarker(d.message) : undefined;
+    if (marker) {
+      exempted.push({
+        policy: d.policyName,
+        urn: d.urn,
+        enforcementLevel: marker.level,
+        reason: marker.reason,
+        ...(marker.expires ? { expires: marker.expires } : {}),
+        message: marker.message,
+        ...typeAndName(d.urn),
+      });
+      continue;
+    }
     const enforcementLevel = d.enforcementLevel === "advisory" ? "advisory" : "mandatory";
     violations.push({
       policy: d.policyName,
@@ -53,9 +84,11 @@ export function buildReport(
     ...meta,
     resources: resources.length,
     violations,
+    exempted,
     summary: {
       mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
       advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
+      exempted: exempted.length,
     },
   };
 }
@@ -80,9 +113,10 @@ const ANSI: Style = {
 };
 
 export function summaryLine(report: Report): string {
-  const { mandatory, advisory } = report.summary;
+  const { mandatory, advisory, exempted } = report.summary;
   const verdict = mandatory > 0 ? "the preview would fail" : "the preview would pass";
-  return `${mandatory} mandatory, ${advisory} advisory across ${report.resources} resources on stack "${report.stack}": ${verdict}`;
+  const exemptedPart = exempted ? `, ${exempted} exempted` : "";
+  return `${mandatory} mandatory, ${advisory} advisory${exemptedPart} across ${report.resources} resources on stack "${report.stack}": ${verdict}`;
 }
 
 /** Findings grouped by resource, level and rule id on every line, a summary line last. */
@@ -113,6 +147,18 @@ export function renderText(report: Report, options: { color: boolean; quiet: boo
     lines.push("");
   }
   if (!report.violations.length && !options.quiet) lines.push("No findings.", "");
+  if (report.exempted.length && !options.quiet) {
+    lines.push(s.bold(`Exempted by the policy pack config (${report.exempted.length}):`));
+    for (const e of report.exempted) {
+      const until = e.expires ? `, until ${e.expires}` : "";
+      lines.push(
+        `  ${s.dim("exempted ")}  ${e.policy}  ${e.resourceType} "${e.resourceName}"` + s.dim(`  ${e.urn}`),
+        `             reason: ${e.reason}${until} (would be ${e.enforcementLevel})`,
+        `             ${e.message}`,
+      );
+    }
+    lines.push("");
+  }
   lines.push(report.summary.mandatory ? s.red(summaryLine(report)) : summaryLine(report));
   return `${lines.join("\n")}\n`;
 }

@@ -8,7 +8,7 @@ import { createHash } from "crypto";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import type { Rule } from "../model/rule";
-import type { Report } from "./report";
+import type { Report, Violation } from "./report";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -64,7 +64,10 @@ function artifactUri(source: string, cwd: string): string {
 export function renderSarif(report: Report, rules: readonly Rule[], options: SarifOptions): string {
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const uri = artifactUri(report.source, options.cwd);
-  const results = report.violations.map((v) => ({
+  const result = (
+    v: Pick<Violation, "policy" | "urn" | "enforcementLevel" | "message" | "resourceName">,
+    suppression?: { reason: string; expires?: string },
+  ) => ({
     ruleId: v.policy,
     ...(index.has(v.policy) ? { ruleIndex: index.get(v.policy) } : {}),
     level: v.enforcementLevel === "mandatory" ? "error" : "warning",
@@ -84,8 +87,25 @@ export function renderSarif(report: Report, rules: readonly Rule[], options: Sar
         .digest("hex")
         .slice(0, 32),
     },
+    // An exemption in the policy pack config: code scanning shows the result as dismissed, with the reason.
+    ...(suppression
+      ? {
+          suppressions: [
+            {
+              kind: "external",
+              status: "accepted",
+              justification: suppression.reason,
+              ...(suppression.expires ? { properties: { expires: suppression.expires } } : {}),
+            },
+          ],
+        }
+      : {}),
     properties: { enforcementLevel: v.enforcementLevel, stack: report.stack, project: report.project },
-  }));
+  });
+  const results = [
+    ...report.violations.map((v) => result(v)),
+    ...report.exempted.map((e) => result(e, { reason: e.reason, expires: e.expires })),
+  ];
   const log = {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",

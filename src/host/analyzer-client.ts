@@ -141,6 +141,8 @@ export interface StartOptions {
   stackConfigSecretKeys?: string[];
   /** Start-up budget: spawn, port, connection and the first RPCs. */
   timeoutMs?: number;
+  /** Extra environment variables for the pack process (over this process's own, as the CLI passes its own). */
+  env?: Record<string, string>;
 }
 
 export interface AnalyzeOptions {
@@ -217,7 +219,7 @@ function readPackProject(packDir: string): PackProject {
 }
 
 function packEnvironment(opts: StartOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   const setIfNonEmpty = (key: string, value: string): void => {
     if (value !== "") {
       env[key] = value;

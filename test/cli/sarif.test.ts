@@ -62,6 +62,45 @@ async function sarif(argv: string[]): Promise<{ code: number; text: string; log:
 }
 
 describe("SARIF output", () => {
+  test("an exempted finding is a result with an external suppression carrying the reason; still valid SARIF", async () => {
+    const { mkdtempSync, writeFileSync } = await import("fs");
+    const { tmpdir } = await import("os");
+    const config = path.join(mkdtempSync(path.join(tmpdir(), "aks-guardrails-sarif-")), "exempt.json");
+    const reason = 'bootstrap extension predates AKS "v2" [INC-12]';
+    writeFileSync(
+      config,
+      JSON.stringify({
+        "aks-vmss-direct-modification": {
+          exemptions: [{ resource: VMSS_URN, reason, expires: "2099-12-31" }],
+        },
+      }),
+    );
+    const { code, log } = await sarif([
+      "scan",
+      path.join(EXPORTS, "vmss-in-node-rg.json"),
+      "--config",
+      config,
+    ]);
+    expect(code).toBe(0);
+    expectValidSarif(log);
+    const results = log.runs[0].results.filter((r) => r.ruleId === "aks-vmss-direct-modification");
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({
+      level: "error",
+      suppressions: [
+        {
+          kind: "external",
+          status: "accepted",
+          justification: reason,
+          properties: { expires: "2099-12-31" },
+        },
+      ],
+    });
+    expect(results[0].message.text).not.toContain("[exempted");
+    const others = log.runs[0].results.filter((r) => r.ruleId !== "aks-vmss-direct-modification");
+    expect(others.every((r) => !("suppressions" in r))).toBe(true);
+  });
+
   test("the schema check is not vacuous: a malformed log is rejected", () => {
     const broken = {
       version: "2.1.0",
