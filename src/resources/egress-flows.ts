@@ -73,6 +73,17 @@ export interface ClusterEgress {
  */
 export const ISOLATED_OUTBOUND_TYPES = ["none", "block"];
 
+/**
+ * An Azure region once normalised (`West Europe` → `westeurope`, `eastus2`). The region is printed in messages
+ * (`*.hcp.<region>.azmk8s.io`): a location of any other shape is treated as not known, so that it is never echoed.
+ */
+const REGION = /^[a-z][a-z0-9]{1,39}$/;
+
+function regionOf(location: unknown): string | undefined {
+  const region = typeof location === "string" ? location.toLowerCase().replace(/\s+/g, "") : undefined;
+  return region !== undefined && REGION.test(region) ? region : undefined;
+}
+
 export function clusterEgress(cluster: ClusterView | undefined): ClusterEgress {
   if (!cluster) {
     // A subnet named by `aksSubnetIds`: the cluster's settings are not in this stack.
@@ -91,7 +102,7 @@ export function clusterEgress(cluster: ClusterView | undefined): ClusterEgress {
   return {
     isolated: ISOLATED_OUTBOUND_TYPES.some((t) => equalsIgnoreCase(t, type)),
     certainty: outbound === Unknown ? "unknown" : "definite",
-    region: typeof location === "string" ? location.toLowerCase().replace(/\s+/g, "") : undefined,
+    region: regionOf(location),
     privateCluster: isPrivate === true ? "yes" : isPrivate === Unknown ? "unknown" : "no",
     outboundType: type,
   };

@@ -826,6 +826,16 @@ const invalid: Case[] = [
     notInMessage: ["hunter2"],
   },
   {
+    // Found by test/reliability/rules.property.test.ts: the location went into `*.hcp.<region>.azmk8s.io` unchecked.
+    name: "a cluster location that is not a region name is not printed in the API server FQDN",
+    patch: {
+      aks: { props: { location: "West Europe password=hunter2" } },
+      nsg: { props: { securityRules: [DENY_443] } },
+    },
+    expect: [{ level: "mandatory", on: "nsg", message: "E1 TCP 443 → *.hcp.<region>.azmk8s.io (API server)" }],
+    notInMessage: ["hunter2"],
+  },
+  {
     name: "the same NSG on two AKS subnets: one finding naming both",
     patch: {
       aks: {

@@ -5,7 +5,7 @@
  * each test file; this only turns Pulumi names into URNs and collects the diagnostics of both phases.
  */
 import * as fc from "fast-check";
-import type { Rule, StackResource } from "../../src/model/rule";
+import type { ProviderInput, Rule, StackResource } from "../../src/model/rule";
 import { Diagnostic, GuardrailsRuntime } from "../../src/pack/runtime";
 
 /** The engine's unknown sentinel (a value computed during preview). */
@@ -26,6 +26,8 @@ export interface FixtureResource {
   propertyDependencies?: Record<string, string[]>;
   /** False for a resource the engine only sends to `AnalyzeStack` (a `.get()` read). */
   analyze?: boolean;
+  /** The resource's provider (its inputs), sent with both phases as the engine does. */
+  provider?: ProviderInput;
 }
 
 export interface RunOptions {
@@ -45,10 +47,10 @@ export function urnOf(stack: string, resource: { type: string; name: string }): 
   return `urn:pulumi:${stack}::p::${resource.type}::${resource.name}`;
 }
 
-export function newRuntime(rule: Rule, options: RunOptions = {}): GuardrailsRuntime {
+export function newRuntime(rule: Rule | readonly Rule[], options: RunOptions = {}): GuardrailsRuntime {
   const now = options.now ?? TODAY;
   return new GuardrailsRuntime({
-    rules: [rule],
+    rules: Array.isArray(rule) ? rule : [rule],
     stack: { stack: options.stack ?? "dev", project: "p", organization: "o" },
     stackConfig: options.stackLevels ? { "aks-guardrails:levels": JSON.stringify(options.stackLevels) } : {},
     now: () => now,
@@ -61,17 +63,32 @@ export function runRule(
   resources: readonly FixtureResource[],
   options: RunOptions = {},
 ): PhasedDiagnostic[] {
+  return runRules([rule], resources, options);
+}
+
+/**
+ * {@link runRule} for several rules sharing one runtime, as the served pack runs them: for each resource every
+ * rule's resource check (policy order), then every rule's stack check.
+ */
+export function runRules(
+  rules: readonly Rule[],
+  resources: readonly FixtureResource[],
+  options: RunOptions = {},
+): PhasedDiagnostic[] {
   const stack = options.stack ?? "dev";
   const config = options.config ?? {};
-  const runtime = newRuntime(rule, options);
+  const runtime = newRuntime(rules, options);
   const tags = new Map<string, string>();
   const urnByName = new Map(resources.map((r) => [r.name, urnOf(stack, r)]));
   const resolve = (names: readonly string[]) => names.map((n) => urnByName.get(n) ?? n);
   const out: PhasedDiagnostic[] = [];
   for (const r of resources) {
     if (r.analyze === false) continue;
-    const input = { type: r.type, urn: urnOf(stack, r), name: r.name, props: r.props };
-    for (const d of runtime.analyzeResource(rule, input, config, tags)) out.push({ ...d, phase: "analyze" });
+    const input = { type: r.type, urn: urnOf(stack, r), name: r.name, props: r.props, provider: r.provider };
+    for (const rule of rules) {
+      for (const d of runtime.analyzeResource(rule, input, config, tags))
+        out.push({ ...d, phase: "analyze" });
+    }
   }
   const stackResources: StackResource[] = resources.map((r) => {
     const propertyDependencies = Object.fromEntries(
@@ -82,12 +99,15 @@ export function runRule(
       urn: urnOf(stack, r),
       name: r.name,
       props: r.outputs ?? r.props,
+      provider: r.provider,
       dependencies: [...new Set(Object.values(propertyDependencies).flat())],
       propertyDependencies,
     };
   });
-  for (const d of runtime.analyzeStack(rule, stackResources, config, tags))
-    out.push({ ...d, phase: "stack" });
+  for (const rule of rules) {
+    for (const d of runtime.analyzeStack(rule, stackResources, config, tags))
+      out.push({ ...d, phase: "stack" });
+  }
   return out;
 }
 
