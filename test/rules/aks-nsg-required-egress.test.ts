@@ -832,7 +832,9 @@ const invalid: Case[] = [
       aks: { props: { location: "West Europe password=hunter2" } },
       nsg: { props: { securityRules: [DENY_443] } },
     },
-    expect: [{ level: "mandatory", on: "nsg", message: "E1 TCP 443 → *.hcp.<region>.azmk8s.io (API server)" }],
+    expect: [
+      { level: "mandatory", on: "nsg", message: "E1 TCP 443 → *.hcp.<region>.azmk8s.io (API server)" },
+    ],
     notInMessage: ["hunter2"],
   },
   {
