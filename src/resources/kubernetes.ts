@@ -14,6 +14,7 @@ import {
   readArray,
   readRecord,
   readString,
+  safe,
 } from "../model/values";
 import { parseKubernetes } from "./tokens";
 
@@ -344,4 +345,16 @@ export function helmRelease(
     name: name === "" ? undefined : name,
     namespace: ns === undefined || ns === "" ? providerNamespace(resource) : ns,
   };
+}
+
+/** ` (object <namespace>/<name>)` when the name is known and safe to print; "" otherwise (never echoed). */
+export function objectLabel(resource: ResourceInput): string {
+  const name = readString(resource.props, "metadata.name");
+  if (typeof name !== "string" || !name) return "";
+  const namespace = readString(resource.props, "metadata.namespace");
+  const qualified =
+    typeof namespace === "string" && namespace
+      ? `${safe(namespace, "name")}/${safe(name, "name")}`
+      : safe(name, "name");
+  return ` (object ${qualified})`;
 }

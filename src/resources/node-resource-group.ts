@@ -11,6 +11,7 @@
 import { resourceGroupOf } from "./arm-id";
 import type { ClusterRegistry, ClusterView } from "./cluster";
 import { TokenSet } from "./tokens";
+import type { JsonSchema } from "../model/schema";
 import { Invalid, Read, isRecord, readString } from "../model/values";
 import type { PropertyBag } from "../model/values";
 
@@ -172,3 +173,23 @@ export function managedObjectOf(type: string, props: PropertyBag): ManagedObject
     aksManaged: typeof name === "string" && AKS_MANAGED_OBJECT_PATTERNS[kind].test(name),
   };
 }
+
+/**
+ * The options every rule that detects node resource groups declares, so that the rules read the same
+ * configuration the same way (rule-catalog §1.5).
+ */
+export const NODE_RESOURCE_GROUP_OPTIONS = {
+  nodeResourceGroupPattern: {
+    type: "string",
+    format: "regex",
+    default: DEFAULT_NODE_RESOURCE_GROUP_PATTERN,
+    description:
+      "Resource groups matching this pattern (case-insensitive) are treated as node resource groups.",
+  },
+  nodeResourceGroups: {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    description: "Further node resource groups (names or ARM ids), e.g. of clusters managed in other stacks.",
+  },
+} as const satisfies Record<keyof NodeResourceGroupOptions, JsonSchema>;

@@ -1,23 +1,11 @@
-import { Finding, ResourceInput, defineRule } from "../model/rule";
-import { readString, safe } from "../model/values";
-import { BUILTIN_API_GROUPS, isAllowedApi, kubernetesApi } from "../resources/kubernetes";
+import { Finding, defineRule } from "../model/rule";
+import { safe } from "../model/values";
+import { BUILTIN_API_GROUPS, isAllowedApi, kubernetesApi, objectLabel } from "../resources/kubernetes";
 
 interface Options {
   builtinGroups: string[];
   additionalGroups: string[];
   allowedApis: string[];
-}
-
-/** `metadata.namespace/name` when known and safe to print; nothing when unknown (never echoed). */
-function objectName(resource: ResourceInput): string {
-  const name = readString(resource.props, "metadata.name");
-  if (typeof name !== "string" || !name) return "";
-  const namespace = readString(resource.props, "metadata.namespace");
-  const qualified =
-    typeof namespace === "string" && namespace
-      ? `${safe(namespace, "name")}/${safe(name, "name")}`
-      : safe(name, "name");
-  return ` (object ${qualified})`;
 }
 
 export default defineRule<Options>({
@@ -123,7 +111,7 @@ export default defineRule<Options>({
       kind: "violation",
       message:
         `uses the alpha API ${safe(api.apiVersion, "token")} for ${safe(api.tokenKind, "token")}` +
-        `${objectName(resource)}; AKS does not support upstream alpha features`,
+        `${objectLabel(resource)}; AKS does not support upstream alpha features`,
       key: "alpha-api",
     };
     return [finding];

@@ -1,23 +1,17 @@
-import { Finding, ResourceInput, defineRule } from "../model/rule";
-import { readString, safe } from "../model/values";
-import { BUILTIN_API_GROUPS, isAllowedApi, kubernetesApi, removedIn } from "../resources/kubernetes";
+import { Finding, defineRule } from "../model/rule";
+import { safe } from "../model/values";
+import {
+  BUILTIN_API_GROUPS,
+  isAllowedApi,
+  kubernetesApi,
+  removedIn,
+  objectLabel,
+} from "../resources/kubernetes";
 
 interface Options {
   builtinGroups: string[];
   additionalGroups: string[];
   allowedApis: string[];
-}
-
-/** `metadata.namespace/name` when known and safe to print; nothing when unknown (never echoed). */
-function objectName(resource: ResourceInput): string {
-  const name = readString(resource.props, "metadata.name");
-  if (typeof name !== "string" || !name) return "";
-  const namespace = readString(resource.props, "metadata.namespace");
-  const qualified =
-    typeof namespace === "string" && namespace
-      ? `${safe(namespace, "name")}/${safe(name, "name")}`
-      : safe(name, "name");
-  return ` (object ${qualified})`;
 }
 
 export default defineRule<Options>({
@@ -122,7 +116,7 @@ export default defineRule<Options>({
       kind: "violation",
       message:
         `uses the beta API ${safe(api.apiVersion, "token")} for ${safe(api.tokenKind, "token")}` +
-        objectName(resource) +
+        objectLabel(resource) +
         (removed
           ? `; Kubernetes ${removed} and later no longer serve ${safe(api.apiVersion, "token")} ${safe(api.kind, "token")}, so applying it fails on current AKS versions`
           : "; the AKS support policy of 2019/2020 excluded beta features"),

@@ -4,7 +4,7 @@ import type { PropertyBag } from "../model/values";
 import { ClusterRegistry, clusterView } from "../resources/cluster";
 import {
   AKS_MANAGED_OBJECT_TYPES,
-  DEFAULT_NODE_RESOURCE_GROUP_PATTERN,
+  NODE_RESOURCE_GROUP_OPTIONS,
   ManagedObjectRef,
   NodeResourceGroupSignal,
   managedObjectOf,
@@ -203,20 +203,7 @@ export default defineRule<Options>({
     T.classicCluster,
   ],
   options: {
-    nodeResourceGroupPattern: {
-      type: "string",
-      format: "regex",
-      default: DEFAULT_NODE_RESOURCE_GROUP_PATTERN,
-      description:
-        "Resource groups matching this pattern (case-insensitive) are treated as node resource groups.",
-    },
-    nodeResourceGroups: {
-      type: "array",
-      items: { type: "string" },
-      default: [],
-      description:
-        "Further node resource groups (names or ARM ids), e.g. of clusters managed in other stacks.",
-    },
+    ...NODE_RESOURCE_GROUP_OPTIONS,
     allowedTypes: {
       type: "array",
       items: { type: "string" },

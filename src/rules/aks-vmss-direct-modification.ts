@@ -3,7 +3,7 @@ import { Unknown, safe } from "../model/values";
 import type { PropertyBag } from "../model/values";
 import type { ClusterRegistry } from "../resources/cluster";
 import {
-  DEFAULT_NODE_RESOURCE_GROUP_PATTERN,
+  NODE_RESOURCE_GROUP_OPTIONS,
   DEFAULT_VMSS_NAME_PATTERN,
   compileOptionPattern,
   hasAksManagedTags,
@@ -81,20 +81,7 @@ export default defineRule<Options>({
   defaultLevel: "mandatory",
   resourceTypes: VMSS_TARGET_TYPES,
   options: {
-    nodeResourceGroupPattern: {
-      type: "string",
-      format: "regex",
-      default: DEFAULT_NODE_RESOURCE_GROUP_PATTERN,
-      description:
-        "Resource groups matching this pattern (case-insensitive) are treated as node resource groups.",
-    },
-    nodeResourceGroups: {
-      type: "array",
-      items: { type: "string" },
-      default: [],
-      description:
-        "Further node resource groups (names or ARM ids), e.g. of clusters managed in other stacks.",
-    },
+    ...NODE_RESOURCE_GROUP_OPTIONS,
     vmssNamePattern: {
       type: "string",
       format: "regex",
