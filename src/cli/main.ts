@@ -15,7 +15,7 @@ import { InputError, parseResourceDocument } from "../host/loaders";
 import { ProgramLoadError, loadProgram, readStackConfig } from "../host/loaders/program";
 import type { HostResource } from "../host/types";
 import { ParsedArgs, USAGE, UsageError, parseArgs } from "./args";
-import { Report, buildReport, renderJson, renderText } from "./report";
+import { Report, buildReport, printable, renderJson, renderText } from "./report";
 import { renderRules } from "./rules-command";
 import { renderSarif } from "./sarif";
 import { BASELINE_DAYS, addDays, baselineConfig, isoDate } from "./baseline";
@@ -268,7 +268,14 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       error instanceof ProgramLoadError ||
       error instanceof StageError ||
       error instanceof AnalyzerCallError;
-    const message = error instanceof Error ? error.message : String(error);
+    // Messages quote file names, URNs and keys from untrusted input: control characters are shown escaped. Only
+    // the output of the pack or program (start, call and program failures) keeps its line breaks.
+    const text = error instanceof Error ? error.message : String(error);
+    const multiline =
+      error instanceof PackStartError ||
+      error instanceof AnalyzerCallError ||
+      error instanceof ProgramLoadError;
+    const message = multiline ? text.split("\n").map(printable).join("\n") : printable(text);
     io.stderr(`aks-guardrails: ${known ? message : `unexpected error: ${message}`}\n`);
     if (error instanceof UsageError) io.stderr(`Run \`aks-guardrails --help\` for usage.\n`);
     return 2;

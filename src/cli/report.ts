@@ -112,19 +112,33 @@ const ANSI: Style = {
   dim: (s) => `\u001b[2m${s}\u001b[22m`,
 };
 
+/**
+ * Text for a terminal or a CI log: control characters (newlines, ANSI escapes) and bidirectional overrides are
+ * shown escaped. URNs, names and stack names come from the scanned file, which may be untrusted: raw, they could
+ * forge lines such as a passing summary, or rewrite the terminal.
+ */
+// Control characters are what this pattern is for.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export function summaryLine(report: Report): string {
   const { mandatory, advisory, exempted } = report.summary;
   const verdict = mandatory > 0 ? "the preview would fail" : "the preview would pass";
   const exemptedPart = exempted ? `, ${exempted} exempted` : "";
-  return `${mandatory} mandatory, ${advisory} advisory${exemptedPart} across ${report.resources} resources on stack "${report.stack}": ${verdict}`;
+  return `${mandatory} mandatory, ${advisory} advisory${exemptedPart} across ${report.resources} resources on stack "${printable(report.stack)}": ${verdict}`;
 }
 
 /** Findings grouped by resource, level and rule id on every line, a summary line last. */
 export function renderText(report: Report, options: { color: boolean; quiet: boolean }): string {
   const s = options.color ? ANSI : PLAIN;
   const lines: string[] = [];
+  const p = printable;
   if (!options.quiet)
-    lines.push(s.bold(`aks-guardrails · ${report.project}/${report.stack} · ${report.source}`), "");
+    lines.push(s.bold(`aks-guardrails · ${p(report.project)}/${p(report.stack)} · ${p(report.source)}`), "");
   const groups = new Map<string, Violation[]>();
   for (const v of report.violations) {
     const list = groups.get(v.urn) ?? [];
@@ -134,15 +148,17 @@ export function renderText(report: Report, options: { color: boolean; quiet: boo
   for (const [urn, list] of groups) {
     const head = list[0];
     lines.push(
-      urn ? s.bold(`${head.resourceType} "${head.resourceName}"`) + s.dim(`  ${urn}`) : s.bold("stack-wide"),
+      urn
+        ? s.bold(`${p(head.resourceType)} "${p(head.resourceName)}"`) + s.dim(`  ${p(urn)}`)
+        : s.bold("stack-wide"),
     );
     const sorted = [...list].sort((a, b) =>
       a.enforcementLevel === b.enforcementLevel ? 0 : a.enforcementLevel === "mandatory" ? -1 : 1,
     );
     for (const v of sorted) {
       const level = v.enforcementLevel === "mandatory" ? s.red("mandatory") : s.yellow("advisory ");
-      lines.push(`  ${level}  ${v.policy}`);
-      lines.push(`             ${v.message}`);
+      lines.push(`  ${level}  ${p(v.policy)}`);
+      lines.push(`             ${p(v.message)}`);
     }
     lines.push("");
   }
@@ -152,9 +168,10 @@ export function renderText(report: Report, options: { color: boolean; quiet: boo
     for (const e of report.exempted) {
       const until = e.expires ? `, until ${e.expires}` : "";
       lines.push(
-        `  ${s.dim("exempted ")}  ${e.policy}  ${e.resourceType} "${e.resourceName}"` + s.dim(`  ${e.urn}`),
-        `             reason: ${e.reason}${until} (would be ${e.enforcementLevel})`,
-        `             ${e.message}`,
+        `  ${s.dim("exempted ")}  ${p(e.policy)}  ${p(e.resourceType)} "${p(e.resourceName)}"` +
+          s.dim(`  ${p(e.urn)}`),
+        `             reason: ${p(e.reason)}${p(until)} (would be ${e.enforcementLevel})`,
+        `             ${p(e.message)}`,
       );
     }
     lines.push("");

@@ -9,6 +9,7 @@
  * here: `src/model/config.ts` validates config files more strictly than the CLI does.
  */
 import { readFileSync } from "fs";
+import { jsonSyntaxError } from "./loaders/stack-export";
 
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
 export type EnforcementLevel = (typeof ENFORCEMENT_LEVELS)[number];
@@ -120,10 +121,7 @@ export function loadPolicyPackConfigFile(file: string): Record<string, PolicyCon
   try {
     document = JSON.parse(text);
   } catch (err) {
-    throw new PackConfigError(
-      `${file}: policy pack config is not valid JSON: ${(err as Error).message}`,
-      file,
-    );
+    throw new PackConfigError(`${file}: policy pack config is not valid JSON: ${jsonSyntaxError(err)}`, file);
   }
   return parsePolicyPackConfig(document, file);
 }

@@ -9,8 +9,11 @@ export type JsonSchema =
       type: "string";
       enum?: readonly string[];
       pattern?: string;
-      /** `regex`: the value must compile as a JavaScript regular expression. */
-      format?: "regex";
+      /**
+       * `regex`: the value must compile as a JavaScript regular expression. `entry-regex`: an entry
+       * `<a>/<b>//<regex>/` whose last part is a `/regex/` must have a regex that compiles.
+       */
+      format?: "regex" | "entry-regex";
       default?: string;
       description?: string;
     }
@@ -78,6 +81,13 @@ export function validate(schema: JsonSchema, value: unknown, path: string): stri
           new RegExp(value, "i");
         } catch (e) {
           errors.push(`${path}: invalid regular expression (${(e as Error).message})`);
+        }
+      } else if ("format" in schema && schema.format === "entry-regex") {
+        const embedded = /^[^/]*\/[^/]*\/\/(.+)\/$/.exec(value)?.[1];
+        try {
+          if (embedded !== undefined) new RegExp(embedded);
+        } catch (e) {
+          errors.push(`${path}: invalid regular expression /${embedded}/ (${(e as Error).message})`);
         }
       }
       break;

@@ -278,6 +278,7 @@ export default defineRule<Options>({
       items: {
         type: "string",
         pattern: ENTRY_PATTERN,
+        format: "entry-regex",
         description: "<namespace|*|_cluster>/<Kind>/<name or /regex/>",
       },
       default: DEFAULT_PROTECTED_OBJECTS,
@@ -286,7 +287,7 @@ export default defineRule<Options>({
     },
     allowedObjects: {
       type: "array",
-      items: { type: "string", pattern: ENTRY_PATTERN },
+      items: { type: "string", pattern: ENTRY_PATTERN, format: "entry-regex" },
       default: DEFAULT_ALLOWED_OBJECTS,
       description:
         "Objects in the same syntax that are documented customization points and never reported as AKS-managed.",

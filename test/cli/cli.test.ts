@@ -6,8 +6,14 @@
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { main } from "../../src/cli/main";
 import { rules as registry } from "../../src/rules";
+import { cli, expectOneError } from "../support/cli";
+import {
+  INVALID_PACK_CONFIGS,
+  INVALID_STACK_CONFIGS,
+  expectNamed,
+  stackConfigYaml,
+} from "../support/invalid-config";
 
 const EXPORTS = path.join(__dirname, "..", "fixtures", "exports");
 const VMSS_EXPORT = path.join(EXPORTS, "vmss-in-node-rg.json");
@@ -15,25 +21,6 @@ const FEATURE_EXPORT = path.join(EXPORTS, "feature-registration.json");
 const VMSS_URN = "urn:pulumi:prod::platform::azure-native:compute:VirtualMachineScaleSetExtension::bootstrap";
 const FEATURE_URN =
   "urn:pulumi:dev::platform::azure-native:features:SubscriptionFeatureRegistration::ssh-preview";
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(argv: string[], stdin = ""): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    readStdin: () => stdin,
-    isTty: false,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
 
 interface JsonReport {
   stack: string;
@@ -192,56 +179,53 @@ describe("scan: stack config (Pulumi.<stack>.yaml → PULUMI_CONFIG)", () => {
     expect(report.violations.find((v) => v.urn === VMSS_URN)?.enforcementLevel).toBe("advisory");
   });
 
-  test("an unknown rule id in stack config exits 2 naming the file and key", async () => {
-    const bad = tmpFile(
-      "Pulumi.bad.yaml",
-      "config:\n  aks-guardrails:levels:\n    aks-vmss-direct-modifcation: mandatory\n",
-    );
-    const run = await cli(["scan", VMSS_EXPORT, "--stack-config", bad]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${bad}: aks-guardrails:levels.aks-vmss-direct-modifcation`);
-    expect(run.stderr).toContain('did you mean "aks-vmss-direct-modification"');
+  test.each(INVALID_STACK_CONFIGS.map((c, i) => [c.name, c, i] as const))(
+    "invalid (%s): exit 2, one error naming the file, key and allowed values",
+    async (_name, c, i) => {
+      const file = tmpFile(`Pulumi.bad-${i}.yaml`, stackConfigYaml(c));
+      const run = await cli(["scan", VMSS_EXPORT, "--stack-config", file]);
+      expectOneError(run);
+      expectNamed(run.stderr, file, c);
+    },
+  );
+
+  test.each([
+    ["not YAML", "config: [unclosed", "unexpected end of the stream"],
+    ["config not a mapping", "config:\n  - aks-guardrails:levels\n", '"config" must be a mapping'],
+  ])("a stack config file that is %s: exit 2 naming the file", async (_name, text, why) => {
+    const file = tmpFile(`Pulumi.${why.length}.yaml`, text);
+    const run = await cli(["scan", VMSS_EXPORT, "--stack-config", file]);
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: "" });
+    // The YAML parser's message may add an excerpt of the file after the first line.
+    expect(run.stderr.split("\n")[0]).toContain(`aks-guardrails: ${file}: `);
+    expect(run.stderr).toContain(why);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });
 
-describe("scan: bad input and config exit 2 with a message naming the file and key", () => {
-  test("unknown rule id in the pack config", async () => {
+describe("scan: bad config exits 2 with one message naming the file, the key and the allowed values", () => {
+  // Bad scan input: test/reliability/cli-input.test.ts.
+  test.each(INVALID_PACK_CONFIGS.map((c, i) => [c.name, c, i] as const))(
+    "pack config: %s",
+    async (_name, c, i) => {
+      const file = tmpFile(`bad-pack-${i}.json`, JSON.stringify(c.document));
+      const run = await cli(["scan", VMSS_EXPORT, "--config", file]);
+      expectOneError(run);
+      expectNamed(run.stderr, file, c);
+    },
+  );
+
+  test("the unknown-rule-id message lists every rule id", async () => {
     const config = tmpFile("typo.json", { "aks-vmss-direct-modifcation": "mandatory" });
     const run = await cli(["scan", VMSS_EXPORT, "--config", config]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(
-      `${config}: aks-vmss-direct-modifcation: did you mean "aks-vmss-direct-modification"?`,
-    );
     expect(run.stderr).toContain(`allowed: all, ${registry.map((r) => r.id).join(", ")}`);
-    expect(run.stdout).toBe("");
   });
 
-  test("bad level value", async () => {
-    const config = tmpFile("level.json", { all: "error" });
+  test("a pack config that is not JSON", async () => {
+    const config = tmpFile("truncated-config.json", '{"all": "mand');
     const run = await cli(["scan", VMSS_EXPORT, "--config", config]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/all: invalid level "error".*advisory \| mandatory \| disabled/);
-  });
-
-  test("a resource without a type", async () => {
-    const file = tmpFile("notype.json", {
-      version: 3,
-      deployment: {
-        resources: [{ urn: "urn:pulumi:dev::p::azure-native:compute:VirtualMachineScaleSet::x", inputs: {} }],
-      },
-    });
-    const run = await cli(["scan", file]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(file);
-    expect(run.stderr).toContain("type");
-  });
-
-  test("truncated JSON", async () => {
-    const file = tmpFile("truncated.json", '{"version":3,"deployment":{"resources":[{"urn":');
-    const run = await cli(["scan", file]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(file);
-    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expectOneError(run);
+    expect(run.stderr).toContain(`${config}: not valid JSON`);
   });
 
   test("unknown command", async () => {

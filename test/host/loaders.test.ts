@@ -138,17 +138,19 @@ describe("stack export loader", () => {
   });
 
   it.each([
-    ["urn", { type: "azure-native:resources:ResourceGroup" }],
-    ["type", { urn: RG, type: 5 }],
-  ])("rejects a resource without a string %s, naming the file, index and key", (key, bad) => {
+    [
+      "urn",
+      { type: "azure-native:resources:ResourceGroup" },
+      'is missing "urn" (expected a non-empty string)',
+    ],
+    ["type", { urn: RG, type: 5 }, 'has "type" 5, which is not a non-empty string'],
+  ])("rejects a resource without a string %s, naming the file, index and key", (key, bad, why) => {
     const err = inputError(() =>
       parseResourceDocument(exportDoc([{ urn: ROOT, type: "pulumi:pulumi:Stack" }, bad]), "state.json"),
     );
     expect(err.file).toBe("state.json");
     expect(err.key).toBe(key);
-    expect(err.message).toBe(
-      `state.json: resource #1 (deployment.resources[1]) is missing "${key}" (expected a non-empty string)`,
-    );
+    expect(err.message).toBe(`state.json: resource #1 (deployment.resources[1]) ${why}`);
   });
 
   it("rejects duplicate URNs, naming the URN", () => {

@@ -49,12 +49,21 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The reason of a JSON syntax error without V8's excerpt of the input (`Unexpected token 'h', ..."password":
+ * hunter2"... is not valid JSON`): the input may hold plaintext secrets (a `--show-secrets` export).
+ */
+export function jsonSyntaxError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/,\s*(?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
+}
+
 /** Parses JSON, reporting a syntax error as an {@link InputError} naming the file (no stack trace). */
 export function parseJsonDocument(text: string, file: string): unknown {
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
-    throw new InputError(`${file}: not valid JSON (${(err as Error).message})`, file);
+    throw new InputError(`${file}: not valid JSON (${jsonSyntaxError(err)})`, file);
   }
 }
 
@@ -69,26 +78,59 @@ interface Location {
   path: string;
 }
 
-function convertValue(value: unknown, where: Location, key: string, conventions: ValueConventions): unknown {
+/**
+ * Deepest nesting of a property value that is analysed. The Analyzer gRPC messages are (de)serialised
+ * recursively: around 2,000 levels the request can no longer be encoded, so deeper input is refused up front
+ * with a message naming the property, rather than failing later as an internal error.
+ */
+export const MAX_PROPERTY_DEPTH = 1000;
+
+function convertValue(
+  value: unknown,
+  where: Location,
+  key: string,
+  conventions: ValueConventions,
+  depth = 0,
+): unknown {
   if (conventions.maskedSecretString !== undefined && value === conventions.maskedSecretString) {
     return UNKNOWN;
   }
+  if (depth > MAX_PROPERTY_DEPTH && typeof value === "object" && value !== null) {
+    throw tooDeep(where, key);
+  }
   if (Array.isArray(value)) {
-    return value.map((v, i) => convertValue(v, where, `${key}[${i}]`, conventions));
+    return value.map((v, i) => convertValue(v, where, `${key}[${i}]`, conventions, depth + 1));
   }
   if (!isRecord(value)) {
     return value;
   }
   if (value[SECRET_SIG_KEY] === SECRET_SIG) {
-    return convertSecret(value, where, key, conventions);
+    return convertSecret(value, where, key, conventions, depth);
   }
   if (SECRET_SIG_KEY in value) {
     // Assets, archives and resource references keep their signature object, as in engine state.
+    assertDepth(value, where, key, depth);
     return value;
   }
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, convertValue(v, where, `${key}.${k}`, conventions)]),
+    Object.entries(value).map(([k, v]) => [k, convertValue(v, where, `${key}.${k}`, conventions, depth + 1)]),
   );
+}
+
+function tooDeep(where: Location, key: string): InputError {
+  const property = /^[^.[]+(?:\.[^.[]+)?/.exec(key)?.[0] ?? key;
+  return new InputError(
+    `${where.file}: ${where.path}.${property}: nested deeper than ${MAX_PROPERTY_DEPTH} levels, which is not analysed`,
+    where.file,
+    key,
+  );
+}
+
+/** Refuses values nested deeper than {@link MAX_PROPERTY_DEPTH} (the recursion stops at the limit). */
+function assertDepth(value: unknown, where: Location, key: string, depth: number): void {
+  if (typeof value !== "object" || value === null) return;
+  if (depth > MAX_PROPERTY_DEPTH) throw tooDeep(where, key);
+  for (const v of Object.values(value)) assertDepth(v, where, key, depth + 1);
 }
 
 function convertSecret(
@@ -96,6 +138,7 @@ function convertSecret(
   where: Location,
   key: string,
   conventions: ValueConventions,
+  depth: number,
 ): unknown {
   const hasCiphertext = typeof secret.ciphertext === "string";
   const hasPlaintext = typeof secret.plaintext === "string";
@@ -119,7 +162,7 @@ function convertSecret(
       key,
     );
   }
-  return { [SECRET_SIG_KEY]: SECRET_SIG, value: convertValue(plain, where, key, conventions) };
+  return { [SECRET_SIG_KEY]: SECRET_SIG, value: convertValue(plain, where, key, conventions, depth + 1) };
 }
 
 function propertyMap(
@@ -155,6 +198,17 @@ function optionalString(raw: unknown, where: Location, field: string): string | 
     throw new InputError(`${where.file}: ${where.path}.${field} must be a string`, where.file, field);
   }
   return raw;
+}
+
+/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`, every part non-empty (a name may contain `::`). */
+export function isUrn(urn: string): boolean {
+  const parts = urn.split("::");
+  return (
+    urn.startsWith("urn:pulumi:") &&
+    parts.length >= 4 &&
+    parts[0].length > "urn:pulumi:".length &&
+    parts.slice(1).every((p) => p.length > 0)
+  );
 }
 
 /** The URN's name segment; a name may itself contain `::`. */
@@ -218,15 +272,24 @@ export function resourcesFromStates(
       throw new InputError(`${file}: resource #${index} (${path}) is not an object`, file);
     }
     for (const key of ["urn", "type"] as const) {
-      if (typeof state[key] !== "string" || state[key] === "") {
-        throw new InputError(
-          `${file}: resource #${index} (${path}) is missing "${key}" (expected a non-empty string)`,
-          file,
-          key,
-        );
+      const value = state[key];
+      if (typeof value !== "string" || value === "") {
+        const what =
+          value === undefined || value === null || value === ""
+            ? `is missing "${key}" (expected a non-empty string)`
+            : `has "${key}" ${String(JSON.stringify(value)).slice(0, 200)}, which is not a non-empty string`;
+        throw new InputError(`${file}: resource #${index} (${path}) ${what}`, file, key);
       }
     }
     const urn = state.urn as string;
+    if (!isUrn(urn)) {
+      throw new InputError(
+        `${file}: resource #${index} (${path}) has "urn" ${JSON.stringify(urn.slice(0, 200))}, which is not a Pulumi URN ` +
+          "(expected urn:pulumi:<stack>::<project>::<type>::<name>)",
+        file,
+        "urn",
+      );
+    }
     if (byUrn.has(urn)) {
       throw new InputError(`${file}: duplicate resource URN ${urn} (${path})`, file, "urn");
     }
