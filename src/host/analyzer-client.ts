@@ -36,6 +36,9 @@ const TAIL_CHARS = 4_000;
 const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNIMPLEMENTED = 12;
+const GRPC_UNAVAILABLE = 14;
+/** How long a call that lost its connection waits for the pack to finish exiting, to say how it ended. */
+const EXIT_REPORT_WAIT_MS = 2_000;
 
 interface Rpc {
   grpc: typeof GrpcModule;
@@ -280,6 +283,23 @@ async function killChild(child: ChildProcess, graceMs: number): Promise<void> {
   const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/** Resolves when the child has exited and its output is read to the end, or after `ms`, whichever is first. */
+function closedWithin(child: ChildProcess, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.pid === undefined || (hasExited(child) && child.stdout?.readableEnded !== false)) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      clearTimeout(timer);
+      child.off("close", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    child.once("close", done);
+  });
 }
 
 function describeExit(child: ChildProcess): string {
@@ -593,6 +613,10 @@ export class AnalyzerHost {
       return await unaryCall<Res>((callback) => invoke(new (rpc().grpc.Metadata)(), options, callback));
     } catch (err) {
       const code = isServiceError(err) ? err.code : undefined;
+      if (code === GRPC_UNAVAILABLE) {
+        // A dropped connection usually means the pack is dying; its exit event may come a moment later.
+        await closedWithin(this.child, EXIT_REPORT_WAIT_MS);
+      }
       const detail = isServiceError(err) ? err.details || err.message : (err as Error).message;
       const subject = urn === undefined ? "" : ` for ${urn}`;
       let message = `policy pack ${this.packLabel}: ${method}${subject} failed: ${detail}`;

@@ -10,6 +10,7 @@ import {
 } from "../../src/host/analyzer-client";
 import { reconcilePolicyPackConfig } from "../../src/host/pack-config";
 import { HostResource, SECRET_SIG, SECRET_SIG_KEY, StackIdentity, UNKNOWN } from "../../src/host/types";
+import { isPidAlive } from "../support/processes";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 const BARE_PACK = path.join(FIXTURES, "bare-pack");
@@ -78,15 +79,6 @@ const readOnly = resource("test:index:Echo", "read-only", {
 
 function parseEcho(d: Diagnostic): Record<string, unknown> {
   return JSON.parse(d.message) as Record<string, unknown>;
-}
-
-function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("AnalyzerHost against the bare fixture pack", () => {
