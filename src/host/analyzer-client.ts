@@ -148,9 +148,15 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
+/** Where {@link AnalyzerHost.analyzeAll} has got to: per-resource Analyze calls done, then the one AnalyzeStack. */
+export type AnalysisProgress =
+  { phase: "analyze"; done: number; total: number } | { phase: "analyzeStack"; total: number };
+
 export interface AnalyzeOptions {
   /** Resources analysed at once; 1 (the default) is the engine's step-generator order. */
   concurrency?: number;
+  /** Told before the first Analyze, after each resource and before AnalyzeStack (for a progress display). */
+  onProgress?: (progress: AnalysisProgress) => void;
 }
 
 /**
@@ -738,15 +744,20 @@ export class AnalyzerHost {
    */
   async analyzeAll(resources: readonly HostResource[], opts: AnalyzeOptions = {}): Promise<Diagnostic[]> {
     const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
-    const perResource: Diagnostic[][] = new Array(resources.length);
+    const total = resources.length;
+    const perResource: Diagnostic[][] = new Array(total);
     let next = 0;
+    let done = 0;
+    opts.onProgress?.({ phase: "analyze", done, total });
     const worker = async (): Promise<void> => {
-      while (next < resources.length) {
+      while (next < total) {
         const index = next++;
         perResource[index] = await this.analyzeResource(resources[index]);
+        opts.onProgress?.({ phase: "analyze", done: ++done, total });
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, resources.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+    opts.onProgress?.({ phase: "analyzeStack", total });
     const stack = await this.analyzeStack(resources);
     return [...perResource.flat(), ...stack];
   }

@@ -1,5 +1,6 @@
 import * as path from "path";
 import {
+  AnalysisProgress,
   AnalyzerCallError,
   AnalyzerHost,
   Diagnostic,
@@ -280,6 +281,16 @@ describe("AnalyzerHost errors and concurrency", () => {
     const concurrent = withoutCallLog(await host.analyzeAll(resources, { concurrency: 6 }));
     expect(sequential.length).toBe(8 + 16 + 16);
     expect(concurrent).toEqual(sequential);
+  });
+
+  it("reports progress: 0 of N, each resource once as it completes, then the stack", async () => {
+    const resources = Array.from({ length: 5 }, (_, i) => resource("test:index:Echo", `p${i}`));
+    const events: AnalysisProgress[] = [];
+    await host.analyzeAll(resources, { concurrency: 3, onProgress: (p) => events.push({ ...p }) });
+    expect(events).toEqual([
+      ...[0, 1, 2, 3, 4, 5].map((done) => ({ phase: "analyze", done, total: 5 })),
+      { phase: "analyzeStack", total: 5 },
+    ]);
   });
 });
 
