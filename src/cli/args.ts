@@ -81,9 +81,12 @@ Options:
   --expires YYYY-MM-DD    baseline: the last day the written exemptions apply
   --format FORMAT         text (default), json or sarif
   --concurrency N         Analyze calls in flight (scan; default 1, the engine's order)
-  --quiet                 text format: print only findings and the summary line
+  --quiet                 text format: print only findings and the summary line; no progress line
   --no-color              never colour text output (colour is used only on a terminal; NO_COLOR is honoured)
   -h, --help, --version
+
+On a terminal, scan, preview and baseline show a progress line on stderr once a run takes over a second
+(not with --quiet, CI set or TERM=dumb); it is erased before the report or an error is printed.
 
 Exit codes: 0 no mandatory violation · 1 at least one mandatory violation · 2 bad usage, input or config`;
 

@@ -20,13 +20,22 @@ import { renderRules } from "./rules-command";
 import { renderSarif } from "./sarif";
 import { BASELINE_DAYS, addDays, baselineConfig, isoDate } from "./baseline";
 import { StageError, stagePolicyPack } from "../publish/stage";
+import { NO_PROGRESS, Progress, ProgressClock, ProgressIndicator } from "./progress";
 
-interface Io {
+/** The command's world: streams, terminal facts, environment and time (tests pass their own). */
+export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readStdin: () => string;
+  /** Standard output is a terminal (text output is coloured). */
   isTty: boolean;
   env: NodeJS.ProcessEnv;
+  /** Standard error is a terminal: the progress indicator is drawn only there (default: not). */
+  stderrIsTty?: boolean;
+  /** Standard error's width in columns, when it is a terminal. */
+  stderrColumns?: number;
+  /** The progress indicator's clock (default: the system's). */
+  clock?: ProgressClock;
 }
 
 const defaultIo: Io = {
@@ -35,6 +44,8 @@ const defaultIo: Io = {
   readStdin: () => readFileSync(0, "utf8"),
   isTty: Boolean(process.stdout.isTTY),
   env: process.env,
+  stderrIsTty: Boolean(process.stderr.isTTY),
+  stderrColumns: process.stderr.columns,
 };
 
 /** The repository (or installed package) root: the directory holding `policypack/PulumiPolicy.yaml`. */
@@ -74,7 +85,47 @@ function validateStackConfig(config: Record<string, string>, file: string): void
   parseStackLevels(rules, config, file);
 }
 
+/**
+ * A progress line is for a person at a terminal: not on a pipe or a file, not with `--quiet`, not in CI (whose
+ * log viewers may present a terminal but keep every redraw), not on a terminal that cannot erase a line.
+ */
+function progressWanted(io: Io, quiet: boolean): boolean {
+  const ci = io.env.CI !== undefined && !["", "0", "false"].includes(io.env.CI.toLowerCase());
+  return Boolean(io.stderrIsTty) && !quiet && !ci && io.env.TERM !== "dumb";
+}
+
+/**
+ * Runs `work` with a progress indicator when one is wanted. Anything `work` prints goes through an Io that
+ * erases the line first, and the line is erased for good before this returns or throws: the report and error
+ * messages printed after it never share a line with it.
+ */
+async function withProgress<T>(
+  io: Io,
+  quiet: boolean,
+  work: (io: Io, progress: Progress) => Promise<T>,
+): Promise<T> {
+  if (!progressWanted(io, quiet)) return work(io, NO_PROGRESS);
+  const indicator = new ProgressIndicator({ write: io.stderr, clock: io.clock, columns: io.stderrColumns });
+  const erasing: Io = {
+    ...io,
+    stdout: (text) => {
+      indicator.clear();
+      io.stdout(text);
+    },
+    stderr: (text) => {
+      indicator.clear();
+      io.stderr(text);
+    },
+  };
+  try {
+    return await work(erasing, indicator);
+  } finally {
+    indicator.stop();
+  }
+}
+
 async function analyze(options: {
+  progress: Progress;
   resources: HostResource[];
   stack: string;
   project: string;
@@ -84,6 +135,7 @@ async function analyze(options: {
   stackTags: Record<string, string>;
   concurrency?: number;
 }): Promise<Report> {
+  options.progress.update({ phase: "start" });
   const run = await runPolicyPack({
     packDir: path.join(packageRoot(), "policypack"),
     identity: {
@@ -97,6 +149,7 @@ async function analyze(options: {
     packConfig: options.packConfig,
     resources: options.resources,
     concurrency: options.concurrency,
+    onProgress: (progress) => options.progress.update(progress),
     // The pack then lists exempted findings (marked advisories) instead of dropping them; see exemptions.ts.
     env: { [REPORT_EXEMPTED_ENV]: "1" },
   });
@@ -158,7 +211,7 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
       return 0;
     }
     case "scan":
-      return output(await scan(args, io), args, io);
+      return output(await withProgress(io, args.quiet, (io, progress) => scan(args, io, progress)), args, io);
     case "baseline": {
       const today = isoDate(new Date());
       const expires = args.expires ?? isoDate(addDays(new Date(`${today}T00:00:00Z`), BASELINE_DAYS));
@@ -174,7 +227,7 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
           `${outFile} exists and is not the --config file; pass it as --config to merge the baseline into it`,
         );
       }
-      const report = await scan(args, io);
+      const report = await withProgress(io, false, (io, progress) => scan(args, io, progress));
       const existing = args.config ? readJsonFile(args.config) : undefined;
       const result = baselineConfig(isRecord(existing) ? existing : undefined, report, { today, expires });
       // What is written must be a config the pack accepts.
@@ -201,16 +254,20 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
       const packConfig = readPackConfig(args.config);
       const dir = path.resolve(args.program ?? packageRoot());
       const stack = args.stack ?? "dev";
-      const program = await loadProgram({ dir, stack });
-      validateStackConfig(program.stackConfig, path.join(dir, `Pulumi.${stack}.yaml`));
-      const report = await analyze({
-        resources: program.resources,
-        stack,
-        project: program.project,
-        source: dir,
-        packConfig,
-        stackConfig: program.stackConfig,
-        stackTags: args.stackTags,
+      const report = await withProgress(io, args.quiet, async (_io, progress) => {
+        progress.update({ phase: "program" });
+        const program = await loadProgram({ dir, stack });
+        validateStackConfig(program.stackConfig, path.join(dir, `Pulumi.${stack}.yaml`));
+        return analyze({
+          progress,
+          resources: program.resources,
+          stack,
+          project: program.project,
+          source: dir,
+          packConfig,
+          stackConfig: program.stackConfig,
+          stackTags: args.stackTags,
+        });
       });
       return output(report, args, io);
     }
@@ -218,7 +275,11 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
 }
 
 /** `scan` and `baseline`: load the document and the configs, run the pack, build the report. */
-async function scan(args: Extract<ParsedArgs, { command: "scan" | "baseline" }>, io: Io): Promise<Report> {
+async function scan(
+  args: Extract<ParsedArgs, { command: "scan" | "baseline" }>,
+  io: Io,
+  progress: Progress,
+): Promise<Report> {
   const packConfig = readPackConfig(args.config);
   const loaded = args.file === "-" ? parseResourceDocument(io.readStdin(), "<stdin>") : readFile(args.file);
   let stackConfig: Record<string, string> = {};
@@ -233,6 +294,7 @@ async function scan(args: Extract<ParsedArgs, { command: "scan" | "baseline" }>,
     stackConfig = file.values;
   }
   return analyze({
+    progress,
     resources: loaded.resources,
     stack: args.stack ?? loaded.stack ?? "dev",
     project: loaded.project ?? "project",
