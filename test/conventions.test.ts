@@ -11,6 +11,7 @@ import * as path from "node:path";
 import {
   COVERAGE_FILE,
   DOCS_DIR,
+  INDEX_FILE,
   coverageDifferences,
   diffDocs,
   main,
@@ -124,18 +125,18 @@ describe("generated docs", () => {
       const collect = (into: string[]) => (line: string) => into.push(line);
       const run = (argv: string[]) => main(argv, root, collect(out), collect(err), noStatements);
       expect(run(["--check"])).toBe(1);
-      expect(err.join("\n")).toContain(`missing: ${DOCS_DIR}/README.md`);
+      expect(err.join("\n")).toContain(`missing: ${INDEX_FILE}`);
       expect(err.join("\n")).toContain("npm run docs");
 
       expect(run([])).toBe(0);
       expect(run(["--check"])).toBe(0);
 
       fs.writeFileSync(path.join(root, DOCS_DIR, "aks-gone.md"), "old\n");
-      fs.appendFileSync(path.join(root, DOCS_DIR, "README.md"), "edited by hand\n");
+      fs.appendFileSync(path.join(root, ...INDEX_FILE.split("/")), "edited by hand\n");
       err.length = 0;
       expect(run(["--check"])).toBe(1);
       expect(err).toEqual(
-        expect.arrayContaining([`  stale:   ${DOCS_DIR}/README.md`, `  extra:   ${DOCS_DIR}/aks-gone.md`]),
+        expect.arrayContaining([`  stale:   ${INDEX_FILE}`, `  extra:   ${DOCS_DIR}/aks-gone.md`]),
       );
     } finally {
       fs.rmSync(root, { recursive: true, force: true });

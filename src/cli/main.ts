@@ -169,7 +169,7 @@ function output(
 ): number {
   if (args.format === "json") io.stdout(renderJson(report));
   else if (args.format === "sarif") {
-    const docsDir = path.join(packageRoot(), "docs", "rules");
+    const docsDir = path.join(packageRoot(), "docs");
     io.stdout(renderSarif(report, rules, { version: packageVersion(), docsDir, cwd: process.cwd() }));
   } else {
     const color = args.color ?? (io.isTty && !io.env.NO_COLOR);

@@ -15,7 +15,7 @@ const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 export interface SarifOptions {
   /** Tool version (the package version). */
   version: string;
-  /** Directory holding `docs/rules/<id>.md`, linked as each rule's help URI. */
+  /** The `docs/` directory: its `README.md` (the rule index) is the tool's information URI, `rules/<id>.md` each rule's help URI. */
   docsDir: string;
   /** Base for relative artifact paths (the working directory). */
   cwd: string;
@@ -36,7 +36,7 @@ function ruleDescriptor(rule: Rule, docsDir: string) {
       .join(""),
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.description },
-    helpUri: pathToFileURL(path.join(docsDir, `${rule.id}.md`)).href,
+    helpUri: pathToFileURL(path.join(docsDir, "rules", `${rule.id}.md`)).href,
     help: {
       text: `${rule.description} ${citation}. Fix: ${rule.fix}.`,
       markdown: `**${rule.title}**\n\n${rule.docs.why}\n\n${citation}.\n\n**Fix:** ${rule.fix}.`,

@@ -1,6 +1,6 @@
 /**
  * Generates the rule reference from the rule objects (conventions §6): one page per rule,
- * `docs/rules/<rule-id>.md`, the index `docs/rules/README.md`, and the support-policy coverage page
+ * `docs/rules/<rule-id>.md`, the index `docs/README.md`, and the support-policy coverage page
  * `docs/coverage.md`. Nothing is written by hand, so the docs cannot drift from the code; CI runs `--check`,
  * and the conventions test compares the files with {@link renderDocs}. Output is deterministic (no dates),
  * so an unchanged rule gives an unchanged file.
@@ -20,9 +20,13 @@ import type { Rule } from "../model/rule";
 import type { JsonSchema } from "../model/schema";
 import { rules as registeredRules } from "../rules";
 
-/** Where the generated files live, relative to the package root (POSIX separators). */
+/**
+ * Where the generated files live, relative to the package root (POSIX separators). The index is the docs
+ * directory's README, so it is what a reader browsing `docs/` sees first; the rule pages stay under
+ * `docs/rules/`, where SARIF help URIs and rule messages point.
+ */
 export const DOCS_DIR = "docs/rules";
-export const INDEX_FILE = `${DOCS_DIR}/README.md`;
+export const INDEX_FILE = "docs/README.md";
 export const COVERAGE_FILE = "docs/coverage.md";
 /** The statement map, relative to the package root (it lives beside the repository, not in it). */
 export const STATEMENTS_SOURCE = "../shared/support-policy/statements.md";
@@ -327,6 +331,7 @@ export function renderRulePage(rule: Rule): string {
     fenced("ts", rule.docs.fixed),
   ];
   if (rule.docs.limits) sections.push("", "## Limits", "", rule.docs.limits);
+  sections.push("", "---", "", "[All rules](../README.md) · [Support-policy coverage](../coverage.md)");
   return `${sections.join("\n")}\n`;
 }
 
@@ -350,7 +355,7 @@ export function renderIndex(rules: readonly Rule[]): string {
   const rows = rules.map((rule) => {
     const read = providersRead(rule);
     return [
-      `[${code(rule.id)}](${rule.id}.md): ${plain(rule.title)}`,
+      `[${code(rule.id)}](rules/${rule.id}.md): ${plain(rule.title)}`,
       code(rule.area),
       levelSummary(rule),
       rule.source.sections.map((s) => `§${s}`).join(", "),
@@ -367,7 +372,7 @@ export function renderIndex(rules: readonly Rule[]): string {
     "",
     `${rules.length} rules keep AKS clusters inside the [AKS support policy](${SUPPORT_POLICY_URL}). ` +
       "Each page gives the support-policy citation, what is checked, the options and examples. " +
-      "[Coverage](../coverage.md) lists every statement of the support policy with the rules that enforce it, " +
+      "[Coverage](coverage.md) lists every statement of the support policy with the rules that enforce it, " +
       "or why none can.",
     "",
     "Configure a rule by its id in a policy-pack config file (`pulumi preview --policy-pack-config FILE`), or " +
@@ -580,7 +585,7 @@ export function renderCoverage(rules: readonly Rule[], statements: readonly Supp
     "# Support-policy coverage",
     "",
     `Every statement of the [AKS support policy](${SUPPORT_POLICY_URL}), as summarised in the statement map ` +
-      `(${code(STATEMENTS_SOURCE)}), with the [rules](rules/README.md) that enforce it or why no rule can. ` +
+      `(${code(STATEMENTS_SOURCE)}), with the [rules](README.md) that enforce it or why no rule can. ` +
       "“Enforceable” means decidable at deploy time from the Pulumi resources of a stack; `partly` means only " +
       "some facets of the statement map to resource properties.",
     "",
@@ -698,7 +703,7 @@ export function main(
       return 1;
     }
     out(
-      `${[DOCS_DIR, ...(statements ? [COVERAGE_FILE] : [])].join(" and ")} up to date (${rendered.size} files).`,
+      `${[INDEX_FILE, DOCS_DIR, ...(statements ? [COVERAGE_FILE] : [])].join(", ")} up to date (${rendered.size} files).`,
     );
     return 0;
   }

@@ -5,7 +5,9 @@
  * so GitHub code scanning and Azure DevOps accept it.
  */
 import Ajv from "ajv";
+import { existsSync } from "fs";
 import * as path from "path";
+import { fileURLToPath } from "url";
 import { main } from "../../src/cli/main";
 import { rules } from "../../src/rules";
 
@@ -31,6 +33,7 @@ interface SarifLog {
     tool: {
       driver: {
         name: string;
+        informationUri: string;
         rules: Array<{ id: string; helpUri: string; defaultConfiguration: { level: string } }>;
       };
     };
@@ -150,6 +153,11 @@ describe("SARIF output", () => {
     const vmssRule = run.tool.driver.rules.find((r) => r.id === "aks-vmss-direct-modification");
     expect(vmssRule?.defaultConfiguration.level).toBe("error");
     expect(vmssRule?.helpUri).toMatch(/^file:\/\/.*docs\/rules\/aks-vmss-direct-modification\.md$/);
+    // The rule index (docs/README.md) is the tool's page; both links reach committed files.
+    expect(run.tool.driver.informationUri).toMatch(/^file:\/\/.*\/docs\/README\.md$/);
+    for (const uri of [run.tool.driver.informationUri, vmssRule?.helpUri ?? ""]) {
+      expect(existsSync(fileURLToPath(uri))).toBe(true);
+    }
   });
 
   test("a clean stack is still a valid log with no results", async () => {

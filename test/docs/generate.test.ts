@@ -1,16 +1,24 @@
 /**
  * The docs generator's own logic: reading the statement map, comparing it with the rules' citations, and the
- * index's provider columns. Freshness of the committed files is the conventions test's job.
+ * index's columns and the links between the pages. Freshness of the committed files is the conventions test's job.
  */
+import * as fs from "fs";
+import * as path from "path";
 import {
+  COVERAGE_FILE,
+  INDEX_FILE,
   coverageDifferences,
   parseStatements,
   providersRead,
   renderCoverage,
+  renderDocs,
   renderIndex,
+  rulePagePath,
 } from "../../src/docs/generate";
 import { defineRule } from "../../src/model/rule";
-import { ruleById } from "../../src/rules";
+import { ruleById, rules as registeredRules } from "../../src/rules";
+
+const ROOT = path.join(__dirname, "..", "..");
 
 function ruleCiting(id: string, statements: string[], resourceTypes: string[] = []) {
   return defineRule({
@@ -194,5 +202,47 @@ describe("index provider columns", () => {
     expect(index).toMatch(
       /\[`aks-managed-components-unmodified`\].* \| S05, S07, S13, S27 \| — \| — \| ✓ \|\n/,
     );
+  });
+});
+
+describe("the index and the links between the generated pages", () => {
+  const statements = parseStatements(STATEMENTS_MD, "statements.md");
+  const rendered = renderDocs(registeredRules, statements);
+  const index = rendered.get(INDEX_FILE) ?? "";
+
+  test("the index is docs/README.md, with the issue's columns, and links the coverage page", () => {
+    expect(INDEX_FILE).toBe("docs/README.md");
+    expect(index).toContain(
+      "| rule | area | default level | support-policy sections | statements | native | classic | kubernetes |",
+    );
+    expect(index).toContain("[Coverage](coverage.md)");
+    for (const rule of registeredRules) expect(index).toContain(`[\`${rule.id}\`](rules/${rule.id}.md)`);
+  });
+
+  test("every rule page links back to the index and the coverage page", () => {
+    for (const rule of registeredRules) {
+      expect(rendered.get(rulePagePath(rule.id))).toContain(
+        "[All rules](../README.md) · [Support-policy coverage](../coverage.md)",
+      );
+    }
+  });
+
+  test("every relative link in a generated page reaches a generated page or a file of the repository", () => {
+    const broken: string[] = [];
+    for (const [file, content] of rendered) {
+      // Code (regular expressions in options tables, examples) is not Markdown: links are looked for outside it.
+      const prose = content.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, "").replace(/(`+)[^`]*?\1/g, "");
+      for (const [, target] of prose.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target) || target.startsWith("#")) continue;
+        const resolved = path.posix.normalize(
+          path.posix.join(path.posix.dirname(file), target.split("#")[0]),
+        );
+        if (!rendered.has(resolved) && !fs.existsSync(path.join(ROOT, ...resolved.split("/")))) {
+          broken.push(`${file} → ${target}`);
+        }
+      }
+    }
+    expect(rendered.has(COVERAGE_FILE)).toBe(true);
+    expect(broken).toEqual([]);
   });
 });
