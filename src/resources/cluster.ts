@@ -120,6 +120,17 @@ export function clusterView(resource: ResourceInput): ClusterView | undefined {
 }
 
 /**
+ * AKS Automatic clusters (`sku.name: Automatic`, classic `AutomaticCluster`): AKS manages their upgrade channels
+ * and system pools itself, so the rules about those skip them.
+ */
+export function isAutomaticCluster(cluster: ClusterView): boolean {
+  return (
+    cluster.kind === "classic-automatic" ||
+    (typeof cluster.skuName === "string" && equalsIgnoreCase(cluster.skuName, "Automatic"))
+  );
+}
+
+/**
  * The node resource group AKS creates when none is given: `MC_<resourceGroup>_<cluster>_<location>`
  * (AKS FAQ; support policy S33 names the `MC_` prefix), location lower-cased without spaces.
  */

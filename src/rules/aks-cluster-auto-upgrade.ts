@@ -1,8 +1,9 @@
 import { defineRule } from "../model/rule";
-import { Invalid, Unknown, equalsIgnoreCase, readString } from "../model/values";
-import { ClusterView, clusterView } from "../resources/cluster";
+import { Unknown, equalsIgnoreCase } from "../model/values";
+import { ClusterView, clusterView, isAutomaticCluster } from "../resources/cluster";
 import { clusterDisplayName } from "../resources/pools";
 import { T } from "../resources/tokens";
+import { ChannelSetting, allowedChannelsText, readChannel } from "../resources/upgrade-channel";
 
 /** `UpgradeChannel` in azure-native 3.28.0 (`types/enums/containerservice`); the classic provider takes the same. */
 const CHANNELS = ["rapid", "stable", "patch", "node-image", "none"] as const;
@@ -16,6 +17,12 @@ interface Options {
 
 const channelSchema = { enum: CHANNELS } as const;
 
+const UPGRADE_CHANNEL: ChannelSetting<Channel> = {
+  what: "upgrade channel",
+  channels: CHANNELS,
+  fallback: "none",
+};
+
 /** Why a channel falls short, in the words of `auto-upgrade-cluster.md`. */
 const CONSEQUENCE: Readonly<Record<Channel, string>> = {
   none: "so the cluster gets no automatic Kubernetes upgrades and you must run every upgrade yourself to stay in the supported window (S31)",
@@ -26,13 +33,6 @@ const CONSEQUENCE: Readonly<Record<Channel, string>> = {
   stable: "which is not allowed by this rule's configuration",
   rapid: "which is not allowed by this rule's configuration",
 };
-
-function isAutomatic(cluster: ClusterView): boolean {
-  return (
-    cluster.kind === "classic-automatic" ||
-    (typeof cluster.skuName === "string" && equalsIgnoreCase(cluster.skuName, "Automatic"))
-  );
-}
 
 function isExempt(cluster: ClusterView, exempt: readonly string[]): boolean {
   const names = [cluster.pulumiName, typeof cluster.name === "string" ? cluster.name : undefined];
@@ -131,31 +131,16 @@ export default defineRule<Options>({
   },
   checkResource(resource, ctx) {
     const cluster = clusterView(resource);
-    if (!cluster || isAutomatic(cluster) || isExempt(cluster, ctx.config.exemptClusters)) return [];
+    if (!cluster || isAutomaticCluster(cluster) || isExempt(cluster, ctx.config.exemptClusters)) return [];
     const native = cluster.kind === "azure-native";
     const path = native ? "autoUpgradeProfile.upgradeChannel" : "automaticUpgradeChannel";
     const name = clusterDisplayName(cluster);
-    const raw = readString(resource.props, path);
-    if (raw === Unknown) {
-      return [
-        { kind: "cannot-know", message: `the upgrade channel of cluster "${name}" (\`${path}\` is unknown)` },
-      ];
-    }
-    const channel =
-      raw === undefined ? "none" : CHANNELS.find((c) => raw !== Invalid && equalsIgnoreCase(c, raw));
-    if (channel === undefined) {
-      return [
-        {
-          kind: "violation",
-          advisoryOnly: true,
-          message:
-            `cluster "${name}" sets \`${path}\` to ${raw === Invalid ? "a non-string value" : "a value"} that is not ` +
-            `an upgrade channel (${CHANNELS.join(" | ")})`,
-          fix: `set ${setting(cluster, "stable")}`,
-          key: "upgrade-channel",
-        },
-      ];
-    }
+    const read = readChannel(resource.props, path, name, UPGRADE_CHANNEL, {
+      fix: `set ${setting(cluster, "stable")}`,
+      key: "upgrade-channel",
+    });
+    if ("findings" in read) return read.findings;
+    const { channel, shown } = read;
     const lts = (plan: string) => equalsIgnoreCase(plan, "AKSLongTermSupport");
     const allowedFor = (isLts: boolean) =>
       isLts ? ctx.config.allowedChannelsLts : ctx.config.allowedChannels;
@@ -172,14 +157,13 @@ export default defineRule<Options>({
     const isLts = typeof plan === "string" && lts(plan);
     if (allows(isLts)) return [];
     const allowed = allowedFor(isLts);
-    const shown = raw === undefined ? "none, the default" : channel;
     const fixValue = allowed.find((c) => c === "stable") ?? allowed[0] ?? "stable";
     return [
       {
         kind: "violation",
         message:
           `cluster "${name}" uses upgrade channel ${channel} (${path}=${shown}), ${CONSEQUENCE[channel]}; ` +
-          `allowed${isLts ? " with the LTS support plan" : ""}: ${allowed.length ? allowed.join(", ") : "(none configured)"}`,
+          `allowed${isLts ? " with the LTS support plan" : ""}: ${allowedChannelsText(allowed)}`,
         fix:
           `set ${setting(cluster, fixValue)}` +
           (channel === "node-image"

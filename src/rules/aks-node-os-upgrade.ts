@@ -1,8 +1,9 @@
 import { Finding, defineRule } from "../model/rule";
-import { Invalid, Unknown, equalsIgnoreCase, readString } from "../model/values";
-import { ClusterView, clusterView } from "../resources/cluster";
+import { Unknown, equalsIgnoreCase, readString } from "../model/values";
+import { clusterView, isAutomaticCluster } from "../resources/cluster";
 import { clusterDisplayName, inlinePools } from "../resources/pools";
 import { T } from "../resources/tokens";
+import { ChannelSetting, allowedChannelsText, readChannel } from "../resources/upgrade-channel";
 
 /** `NodeOSUpgradeChannel` in azure-native 3.28.0; the classic provider documents the same four values. */
 const OS_CHANNELS = ["None", "Unmanaged", "NodeImage", "SecurityPatch"] as const;
@@ -11,6 +12,12 @@ type OsChannel = (typeof OS_CHANNELS)[number];
 interface Options {
   allowedChannels: OsChannel[];
 }
+
+const OS_CHANNEL: ChannelSetting<OsChannel> = {
+  what: "node OS upgrade channel",
+  channels: OS_CHANNELS,
+  fallback: "NodeImage",
+};
 
 /** What each channel leaves to the customer (`auto-upgrade-node-os-image.md`, enum doc comments). */
 const CONSEQUENCE: Readonly<Record<OsChannel, string>> = {
@@ -21,13 +28,6 @@ const CONSEQUENCE: Readonly<Record<OsChannel, string>> = {
   NodeImage: "which is not allowed by this rule's configuration",
   SecurityPatch: "which is not allowed by this rule's configuration",
 };
-
-function isAutomatic(cluster: ClusterView): boolean {
-  return (
-    cluster.kind === "classic-automatic" ||
-    (typeof cluster.skuName === "string" && equalsIgnoreCase(cluster.skuName, "Automatic"))
-  );
-}
 
 export default defineRule<Options>({
   id: "aks-node-os-upgrade",
@@ -101,7 +101,7 @@ export default defineRule<Options>({
   },
   checkResource(resource, ctx) {
     const cluster = clusterView(resource);
-    if (!cluster || isAutomatic(cluster)) return [];
+    if (!cluster || isAutomaticCluster(cluster)) return [];
     const native = cluster.kind === "azure-native";
     const path = native ? "autoUpgradeProfile.nodeOSUpgradeChannel" : "nodeOsUpgradeChannel";
     const clusterPath = native ? "autoUpgradeProfile.upgradeChannel" : "automaticUpgradeChannel";
@@ -110,31 +110,12 @@ export default defineRule<Options>({
         ? `\`autoUpgradeProfile: { nodeOSUpgradeChannel: "${value}" }\``
         : `\`nodeOsUpgradeChannel: "${value}"\``;
     const name = clusterDisplayName(cluster);
-    const raw = readString(resource.props, path);
-    if (raw === Unknown) {
-      return [
-        {
-          kind: "cannot-know",
-          message: `the node OS upgrade channel of cluster "${name}" (\`${path}\` is unknown)`,
-        },
-      ];
-    }
-    const channel =
-      raw === undefined ? "NodeImage" : OS_CHANNELS.find((c) => raw !== Invalid && equalsIgnoreCase(c, raw));
-    if (channel === undefined) {
-      return [
-        {
-          kind: "violation",
-          advisoryOnly: true,
-          message:
-            `cluster "${name}" sets \`${path}\` to ${raw === Invalid ? "a non-string value" : "a value"} that is not ` +
-            `a node OS upgrade channel (${OS_CHANNELS.join(" | ")})`,
-          fix: `set ${setting("NodeImage")}`,
-          key: "os-channel",
-        },
-      ];
-    }
-    const shown = raw === undefined ? "NodeImage, the default" : channel;
+    const read = readChannel(resource.props, path, name, OS_CHANNEL, {
+      fix: `set ${setting("NodeImage")}`,
+      key: "os-channel",
+    });
+    if ("findings" in read) return read.findings;
+    const { channel, shown } = read;
     const findings: Finding[] = [];
     const clusterChannel = readString(resource.props, clusterPath);
     if (channel !== "NodeImage") {
@@ -167,7 +148,7 @@ export default defineRule<Options>({
         message:
           `cluster "${name}" uses node OS upgrade channel ${channel} (${path}=${shown}), ${CONSEQUENCE[channel]}` +
           (windows ? "; on its Windows pools Unmanaged applies no patches at all, like None" : "") +
-          `; allowed: ${allowed.length ? allowed.join(", ") : "(none configured)"}`,
+          `; allowed: ${allowedChannelsText(allowed)}`,
         fix: `set ${setting(allowed.find((c) => c === "NodeImage") ?? allowed[0] ?? "NodeImage")}`,
         key: "os-channel",
       });

@@ -1,6 +1,6 @@
 import { Finding, ResourceInput, StackResource, defineRule } from "../model/rule";
 import { Invalid, PropertyBag, Unknown, equalsIgnoreCase, readArray, readRecord } from "../model/values";
-import { ClusterRegistry, ClusterView, clusterView } from "../resources/cluster";
+import { ClusterRegistry, ClusterView, clusterView, isAutomaticCluster } from "../resources/cluster";
 import {
   PoolView,
   clusterDisplayName,
@@ -21,10 +21,6 @@ interface Options {
 }
 
 const isSystem = (pool: PoolView) => typeof pool.mode === "string" && equalsIgnoreCase(pool.mode, "System");
-
-const isAutomatic = (cluster: ClusterView) =>
-  cluster.kind === "classic-automatic" ||
-  (typeof cluster.skuName === "string" && equalsIgnoreCase(cluster.skuName, "Automatic"));
 
 /** System pools run the cluster's critical pods (CoreDNS, metrics-server, konnectivity) and must be Linux. */
 function systemOsFinding(pool: PoolView, cluster: string | undefined): Finding[] {
@@ -70,7 +66,7 @@ function explicitModeFinding(pool: PoolView, cluster: string | undefined): Findi
 function checkResource(resource: ResourceInput, clusters: ClusterRegistry): Finding[] {
   const cluster = clusterView(resource);
   if (cluster) {
-    if (isAutomatic(cluster)) return [];
+    if (isAutomaticCluster(cluster)) return [];
     const pools = inlinePools(resource);
     if (pools === Unknown) return [];
     const name = clusterDisplayName(cluster);
@@ -119,7 +115,7 @@ function checkCluster(
   strays: readonly PoolView[],
   minSystemNodes: number,
 ): Finding[] {
-  if (isAutomatic(cluster)) return [];
+  if (isAutomaticCluster(cluster)) return [];
   const name = clusterDisplayName(cluster);
   const onCluster = {
     urn: cluster.urn,
