@@ -331,6 +331,11 @@ export function poolDisplayName(pool: PoolView): string {
   return pool.path || pool.pulumiName;
 }
 
+/** A pool and its cluster for messages: `pool "<pool>" of cluster "<cluster>"`, or `pool "<pool>"` without one. */
+export function poolInCluster(pool: PoolView, clusterName: string | undefined): string {
+  return `pool "${poolDisplayName(pool)}"${clusterName ? ` of cluster "${clusterName}"` : ""}`;
+}
+
 /** Pool modes of azure-native 3.28.0 (`AgentPoolMode`); the classic provider takes System and User. */
 const POOL_MODES = ["System", "User", "Gateway"];
 

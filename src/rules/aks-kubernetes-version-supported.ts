@@ -11,7 +11,7 @@ import {
   outputsWithInputs,
   parseKubernetesVersion,
   poolCluster,
-  poolDisplayName,
+  poolInCluster,
   poolsByCluster,
   separatePool,
 } from "../resources/pools";
@@ -205,7 +205,7 @@ function checkVersion(
 }
 
 function poolSubject(pool: PoolView, cluster: string | undefined): Subject {
-  const label = `pool "${poolDisplayName(pool)}"${cluster ? ` of cluster "${cluster}"` : ""}`;
+  const label = poolInCluster(pool, cluster);
   if (pool.source === "agentPoolProfiles" || pool.source === "defaultNodePool") {
     const name = typeof pool.name === "string" ? pool.name.toLowerCase() : pool.path;
     return { label, path: `${pool.path}.orchestratorVersion`, key: `version:pool:${name}` };

@@ -11,6 +11,7 @@ import {
   outputsWithInputs,
   poolCluster,
   poolDisplayName,
+  poolInCluster,
   poolModeText,
   poolsByCluster,
   separatePool,
@@ -45,7 +46,7 @@ function poolFindings(pool: PoolView, cluster: string | undefined, options: Opti
   const state = powerState(pool);
   if (state === "running") return [];
   const mode = modeOf(pool);
-  const label = `pool "${poolDisplayName(pool)}"${cluster ? ` of cluster "${cluster}"` : ""}`;
+  const label = poolInCluster(pool, cluster);
   // By pool name: a cluster's outputs may list its pools in another order than its inputs.
   const key = `stopped:${typeof pool.name === "string" ? pool.name.toLowerCase() : pool.path}`;
   if (state === "unknown") {

@@ -10,7 +10,7 @@ import {
   inlinePools,
   outputsWithInputs,
   parseKubernetesVersion,
-  poolDisplayName,
+  poolInCluster,
   poolsByCluster,
 } from "../resources/pools";
 import { T } from "../resources/tokens";
@@ -70,7 +70,7 @@ function poolFindings(pool: PoolView, cluster: ClusterView, cp: Versioned, optio
     pool.currentOrchestratorVersion,
     inline ? `${pool.path}.currentOrchestratorVersion` : "currentOrchestratorVersion",
   );
-  const label = `pool "${poolDisplayName(pool)}" of cluster "${clusterDisplayName(cluster)}"`;
+  const label = poolInCluster(pool, clusterDisplayName(cluster));
   if (pv === undefined) return [];
   if (pv === Unknown) {
     return [

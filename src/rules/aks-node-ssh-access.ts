@@ -9,7 +9,7 @@ import {
   inlinePools,
   outputsWithInputs,
   poolCluster,
-  poolDisplayName,
+  poolInCluster,
   poolsByCluster,
   separatePool,
 } from "../resources/pools";
@@ -38,8 +38,7 @@ function poolFindings(pool: PoolView, cluster: ClusterView | undefined, options:
   if (!options.flagWithoutKey && hasKey === false) return [];
   const access = pool.sshAccess;
   if (typeof access === "string" && !equalsIgnoreCase(access, "LocalUser")) return [];
-  const label =
-    `Linux pool "${poolDisplayName(pool)}"` + (cluster ? ` of cluster "${clusterDisplayName(cluster)}"` : "");
+  const label = `Linux ${poolInCluster(pool, cluster && clusterDisplayName(cluster))}`;
   const where = { urn: pool.urn, subject: { type: pool.type, name: pool.pulumiName }, key: poolKey(pool) };
   const doubt = [
     access === Unknown ? "`securityProfile.sshAccess` is unknown" : undefined,

@@ -10,6 +10,7 @@ import {
   outputsWithInputs,
   poolCluster,
   poolDisplayName,
+  poolInCluster,
   poolModeText,
   poolsByCluster,
   separatePool,
@@ -24,7 +25,7 @@ const isSystem = (pool: PoolView) => typeof pool.mode === "string" && equalsIgno
 
 /** System pools run the cluster's critical pods (CoreDNS, metrics-server, konnectivity) and must be Linux. */
 function systemOsFinding(pool: PoolView, cluster: string | undefined): Finding[] {
-  const label = `pool "${poolDisplayName(pool)}"${cluster ? ` of cluster "${cluster}"` : ""}`;
+  const label = poolInCluster(pool, cluster);
   const notLinux = typeof pool.osType === "string" && !equalsIgnoreCase(pool.osType, "Linux");
   if ((isSystem(pool) && pool.osType === Unknown) || (notLinux && pool.mode === Unknown)) {
     return [
@@ -55,7 +56,7 @@ function explicitModeFinding(pool: PoolView, cluster: string | undefined): Findi
       kind: "violation",
       advisoryOnly: true,
       message:
-        `pool "${poolDisplayName(pool)}"${cluster ? ` of cluster "${cluster}"` : ""} does not set \`mode\`` +
+        `${poolInCluster(pool, cluster)} does not set \`mode\`` +
         `${pool.mode === Invalid ? " to a string" : ""}; AKS requires it explicitly in API calls (S09)`,
       fix: 'set `mode: "User"` (or `"System"`) explicitly on every pool',
       key: `mode:${pool.path}`,

@@ -16,6 +16,7 @@ import {
   parseKubernetesVersion,
   poolCluster,
   poolDisplayName,
+  poolInCluster,
   poolLabel,
   poolModeText,
   poolsByCluster,
@@ -422,6 +423,15 @@ describe("display names for messages", () => {
     expect(poolDisplayName({ ...base, path: "", name: undefined } as PoolView)).toBe("pulumi-name");
     // The older label prints any string name as it is.
     expect(poolLabel({ ...base, name: "p@ss word" } as PoolView)).toBe("p@ss word");
+  });
+
+  it("names a pool with its cluster when the cluster is known", () => {
+    const pool = { ...base, name: "sys" } as PoolView;
+    expect(poolInCluster(pool, "aks1")).toBe('pool "sys" of cluster "aks1"');
+    expect(poolInCluster(pool, undefined)).toBe('pool "sys"');
+    expect(poolInCluster({ ...base, name: "p@ss word" } as PoolView, "aks1")).toBe(
+      'pool "agentPoolProfiles[2]" of cluster "aks1"',
+    );
   });
 
   it("prints a pool mode only when it is a documented mode", () => {
