@@ -3,28 +3,24 @@ import { Unknown, equalsIgnoreCase } from "../model/values";
 import { ClusterView, clusterView, isAutomaticCluster } from "../resources/cluster";
 import { clusterDisplayName } from "../resources/pools";
 import { T } from "../resources/tokens";
-import { ChannelSetting, allowedChannelsText, readChannel } from "../resources/upgrade-channel";
-
-/** `UpgradeChannel` in azure-native 3.28.0 (`types/enums/containerservice`); the classic provider takes the same. */
-const CHANNELS = ["rapid", "stable", "patch", "node-image", "none"] as const;
-type Channel = (typeof CHANNELS)[number];
+import {
+  CLUSTER_UPGRADE_CHANNEL,
+  ClusterChannel,
+  allowedChannelsText,
+  channelListOption,
+  channelPath,
+  channelSettingText,
+  readChannel,
+} from "../resources/upgrade-channel";
 
 interface Options {
-  allowedChannels: Channel[];
-  allowedChannelsLts: Channel[];
+  allowedChannels: ClusterChannel[];
+  allowedChannelsLts: ClusterChannel[];
   exemptClusters: string[];
 }
 
-const channelSchema = { enum: CHANNELS } as const;
-
-const UPGRADE_CHANNEL: ChannelSetting<Channel> = {
-  what: "upgrade channel",
-  channels: CHANNELS,
-  fallback: "none",
-};
-
 /** Why a channel falls short, in the words of `auto-upgrade-cluster.md`. */
-const CONSEQUENCE: Readonly<Record<Channel, string>> = {
+const CONSEQUENCE: Readonly<Record<ClusterChannel, string>> = {
   none: "so the cluster gets no automatic Kubernetes upgrades and you must run every upgrade yourself to stay in the supported window (S31)",
   "node-image":
     "a legacy channel that upgrades node images but never Kubernetes (auto-upgrade-cluster.md), so Kubernetes upgrades stay manual (S31)",
@@ -37,12 +33,6 @@ const CONSEQUENCE: Readonly<Record<Channel, string>> = {
 function isExempt(cluster: ClusterView, exempt: readonly string[]): boolean {
   const names = [cluster.pulumiName, typeof cluster.name === "string" ? cluster.name : undefined];
   return exempt.some((e) => names.some((n) => n !== undefined && equalsIgnoreCase(e, n)));
-}
-
-function setting(cluster: ClusterView, value: string): string {
-  return cluster.kind === "azure-native"
-    ? `\`autoUpgradeProfile: { upgradeChannel: "${value}" }\``
-    : `\`automaticUpgradeChannel: "${value}"\``;
 }
 
 export default defineRule<Options>({
@@ -59,20 +49,16 @@ export default defineRule<Options>({
   defaultLevel: "advisory",
   resourceTypes: [T.managedCluster, T.classicCluster],
   options: {
-    allowedChannels: {
-      type: "array",
-      items: channelSchema,
-      default: ["stable", "rapid"],
-      description:
-        "Channels accepted on clusters with the KubernetesOfficial support plan; `stable` and `rapid` keep a cluster within N-2.",
-    },
-    allowedChannelsLts: {
-      type: "array",
-      items: channelSchema,
-      default: ["patch", "stable", "rapid"],
-      description:
-        "Channels accepted on clusters with `supportPlan: AKSLongTermSupport` (LTS keeps a minor for two years, so `patch` suffices).",
-    },
+    allowedChannels: channelListOption(
+      CLUSTER_UPGRADE_CHANNEL,
+      ["stable", "rapid"],
+      "Channels accepted on clusters with the KubernetesOfficial support plan; `stable` and `rapid` keep a cluster within N-2.",
+    ),
+    allowedChannelsLts: channelListOption(
+      CLUSTER_UPGRADE_CHANNEL,
+      ["patch", "stable", "rapid"],
+      "Channels accepted on clusters with `supportPlan: AKSLongTermSupport` (LTS keeps a minor for two years, so `patch` suffices).",
+    ),
     exemptClusters: {
       type: "array",
       items: { type: "string" },
@@ -133,12 +119,9 @@ export default defineRule<Options>({
     const cluster = clusterView(resource);
     if (!cluster || isAutomaticCluster(cluster) || isExempt(cluster, ctx.config.exemptClusters)) return [];
     const native = cluster.kind === "azure-native";
-    const path = native ? "autoUpgradeProfile.upgradeChannel" : "automaticUpgradeChannel";
+    const path = channelPath(cluster, CLUSTER_UPGRADE_CHANNEL);
     const name = clusterDisplayName(cluster);
-    const read = readChannel(resource.props, path, name, UPGRADE_CHANNEL, {
-      fix: `set ${setting(cluster, "stable")}`,
-      key: "upgrade-channel",
-    });
+    const read = readChannel(resource.props, cluster, CLUSTER_UPGRADE_CHANNEL, "upgrade-channel");
     if ("findings" in read) return read.findings;
     const { channel, shown } = read;
     const lts = (plan: string) => equalsIgnoreCase(plan, "AKSLongTermSupport");
@@ -165,7 +148,7 @@ export default defineRule<Options>({
           `cluster "${name}" uses upgrade channel ${channel} (${path}=${shown}), ${CONSEQUENCE[channel]}; ` +
           `allowed${isLts ? " with the LTS support plan" : ""}: ${allowedChannelsText(allowed)}`,
         fix:
-          `set ${setting(cluster, fixValue)}` +
+          `set ${channelSettingText(cluster, CLUSTER_UPGRADE_CHANNEL, fixValue)}` +
           (channel === "node-image"
             ? native
               ? ' and `nodeOSUpgradeChannel: "NodeImage"` for node images'

@@ -3,24 +3,23 @@ import { Unknown, equalsIgnoreCase, readString } from "../model/values";
 import { clusterView, isAutomaticCluster } from "../resources/cluster";
 import { clusterDisplayName, inlinePools } from "../resources/pools";
 import { T } from "../resources/tokens";
-import { ChannelSetting, allowedChannelsText, readChannel } from "../resources/upgrade-channel";
-
-/** `NodeOSUpgradeChannel` in azure-native 3.28.0; the classic provider documents the same four values. */
-const OS_CHANNELS = ["None", "Unmanaged", "NodeImage", "SecurityPatch"] as const;
-type OsChannel = (typeof OS_CHANNELS)[number];
+import {
+  CLUSTER_UPGRADE_CHANNEL,
+  NODE_OS_UPGRADE_CHANNEL,
+  NodeOsChannel,
+  allowedChannelsText,
+  channelListOption,
+  channelPath,
+  channelSettingText,
+  readChannel,
+} from "../resources/upgrade-channel";
 
 interface Options {
-  allowedChannels: OsChannel[];
+  allowedChannels: NodeOsChannel[];
 }
 
-const OS_CHANNEL: ChannelSetting<OsChannel> = {
-  what: "node OS upgrade channel",
-  channels: OS_CHANNELS,
-  fallback: "NodeImage",
-};
-
 /** What each channel leaves to the customer (`auto-upgrade-node-os-image.md`, enum doc comments). */
-const CONSEQUENCE: Readonly<Record<OsChannel, string>> = {
+const CONSEQUENCE: Readonly<Record<NodeOsChannel, string>> = {
   None: "so nodes get no automatic OS security updates and patching them is solely your job (S06, S29)",
   Unmanaged:
     "so the OS applies security patches but nodes are never rebooted to activate them: you must manage reboots " +
@@ -43,13 +42,11 @@ export default defineRule<Options>({
   defaultLevel: "advisory",
   resourceTypes: [T.managedCluster, T.classicCluster],
   options: {
-    allowedChannels: {
-      type: "array",
-      items: { enum: OS_CHANNELS },
-      default: ["NodeImage", "SecurityPatch"],
-      description:
-        "Node OS upgrade channels accepted; `NodeImage` (the default) and `SecurityPatch` patch and reimage nodes without customer action.",
-    },
+    allowedChannels: channelListOption(
+      NODE_OS_UPGRADE_CHANNEL,
+      ["NodeImage", "SecurityPatch"],
+      "Node OS upgrade channels accepted; `NodeImage` (the default) and `SecurityPatch` patch and reimage nodes without customer action.",
+    ),
   },
   fix:
     'set `autoUpgradeProfile: { nodeOSUpgradeChannel: "NodeImage" }` or `"SecurityPatch"` ' +
@@ -102,18 +99,11 @@ export default defineRule<Options>({
   checkResource(resource, ctx) {
     const cluster = clusterView(resource);
     if (!cluster || isAutomaticCluster(cluster)) return [];
-    const native = cluster.kind === "azure-native";
-    const path = native ? "autoUpgradeProfile.nodeOSUpgradeChannel" : "nodeOsUpgradeChannel";
-    const clusterPath = native ? "autoUpgradeProfile.upgradeChannel" : "automaticUpgradeChannel";
-    const setting = (value: OsChannel) =>
-      native
-        ? `\`autoUpgradeProfile: { nodeOSUpgradeChannel: "${value}" }\``
-        : `\`nodeOsUpgradeChannel: "${value}"\``;
+    const path = channelPath(cluster, NODE_OS_UPGRADE_CHANNEL);
+    const clusterPath = channelPath(cluster, CLUSTER_UPGRADE_CHANNEL);
+    const setting = (value: NodeOsChannel) => channelSettingText(cluster, NODE_OS_UPGRADE_CHANNEL, value);
     const name = clusterDisplayName(cluster);
-    const read = readChannel(resource.props, path, name, OS_CHANNEL, {
-      fix: `set ${setting("NodeImage")}`,
-      key: "os-channel",
-    });
+    const read = readChannel(resource.props, cluster, NODE_OS_UPGRADE_CHANNEL, "os-channel");
     if ("findings" in read) return read.findings;
     const { channel, shown } = read;
     const findings: Finding[] = [];
