@@ -19,6 +19,7 @@ import {
   findAksSubnets,
   mergedProps,
 } from "../resources/network";
+import { HitSeverity, RuleHit, RuleHits, ruleHitFinding } from "../resources/nsg-hits";
 import {
   ALL_PORTS,
   CompiledNsg,
@@ -35,8 +36,6 @@ interface Options {
   exemptRules: string[];
 }
 
-type Severity = "mandatory" | "advisory" | "cannot-know";
-
 interface PairHit {
   label: string;
   from: string;
@@ -44,13 +43,8 @@ interface PairHit {
   protocols: Set<string>;
 }
 
-interface Hit {
-  rule: NsgRuleView;
-  nsg: NsgNode;
-  severity: Severity;
-  places: Set<string>;
+interface Hit extends RuleHit {
   pairs: Map<string, PairHit>;
-  reasons: Set<string>;
 }
 
 const DOCS = "AKS docs: outbound-rules-control-egress.md, concepts-network-azure-cni-overlay.md";
@@ -75,30 +69,13 @@ function hitFinding(hit: Hit): Finding {
   const fix =
     `add a higher-priority Allow${priority} for the node and pod CIDRs (all ports, TCP and UDP) or narrow ` +
     "this Deny; restrict pod traffic with Kubernetes network policies instead";
-  const subject = { type: rule.owner.type, name: rule.owner.pulumiName };
-  const key = `${rule.path || "rule"}:${hit.severity}`;
-  if (hit.severity === "cannot-know") {
-    return {
-      kind: "cannot-know",
-      message: `whether ${blocker} blocks ${scope}`,
-      urn: rule.owner.urn,
-      subject,
-      fix,
-      key,
-    };
-  }
-  const because = hit.reasons.size ? `; advisory because ${[...hit.reasons].join(", and ")}` : "";
-  return {
-    kind: "violation",
-    message:
+  return ruleHitFinding(hit, {
+    unknown: `whether ${blocker} blocks ${scope}`,
+    violation:
       `${blocker} blocks ${scope}. Blocking node-to-node, node-to-pod and pod-to-pod traffic with NSGs is ` +
-      `unsupported (${DOCS})${because}`,
-    advisoryOnly: hit.severity === "advisory",
-    urn: rule.owner.urn,
-    subject,
+      `unsupported (${DOCS})`,
     fix,
-    key,
-  };
+  });
 }
 
 /**
@@ -237,7 +214,7 @@ export default defineRule<Options>({
       else byCluster.set(key, [use]);
     }
     const cache = new Map<NsgNode, CompiledNsg<NsgRuleView>>();
-    const hits = new Map<string, Hit>();
+    const hits = new RuleHits<Hit>();
     const findings: Finding[] = [];
     for (const uses of byCluster.values()) {
       const { all, localOf } = clusterRanges(uses);
@@ -283,18 +260,13 @@ export default defineRule<Options>({
                       reasons.add("a prefix or field cannot be evaluated exactly");
                     if (linkProof === "possible")
                       reasons.add("the subnet is only possibly an AKS subnet or this NSG's");
-                    const severity: Severity =
+                    const severity: HitSeverity =
                       certainty === "unknown"
                         ? "cannot-know"
                         : certainty === "definite" && linkProof === "proven"
                           ? "mandatory"
                           : "advisory";
-                    const key = `${rule.owner.urn}\u0000${rule.path}\u0000${severity}`;
-                    let hit = hits.get(key);
-                    if (!hit) {
-                      hit = { rule, nsg, severity, places: new Set(), pairs: new Map(), reasons: new Set() };
-                      hits.set(key, hit);
-                    }
+                    const hit = hits.of(rule, nsg, severity, () => ({ pairs: new Map() }));
                     hit.places.add(place);
                     for (const r of reasons) hit.reasons.add(r);
                     const label = `${src.label}→${dst.label}`;

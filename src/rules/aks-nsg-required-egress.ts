@@ -24,6 +24,7 @@ import {
   findAksSubnets,
   mergedProps,
 } from "../resources/network";
+import { HitSeverity, RuleHit, RuleHits, ruleHitFinding } from "../resources/nsg-hits";
 import {
   AddressEndpoint,
   Blocker,
@@ -44,16 +45,9 @@ interface Options {
   aksSubnetIds: string[];
 }
 
-type Severity = "mandatory" | "advisory" | "cannot-know";
-
 /** One custom rule that blocks required egress somewhere, with everything it blocks. */
-interface Hit {
-  rule: NsgRuleView;
-  nsg: NsgNode;
-  severity: Severity;
-  places: Set<string>;
+interface Hit extends RuleHit {
   flows: Map<string, EgressFlow>;
-  reasons: Set<string>;
   partial: boolean;
 }
 
@@ -71,7 +65,7 @@ function place(use: AksSubnet): string {
   return `subnet ${subnetText(use.subnet)} of AKS cluster ${clusterLabel(use.cluster)}`;
 }
 
-function severityOf(certainty: Certainty, level: FlowLevel, proof: Proof, reasons: Set<string>): Severity {
+function severityOf(certainty: Certainty, level: FlowLevel, proof: Proof, reasons: Set<string>): HitSeverity {
   if (certainty === "unknown") return "cannot-know";
   if (certainty === "uncertain") reasons.add("the rule names a value that cannot be evaluated exactly");
   if (level === "advisory") reasons.add("these flows are checked at the configured level `advisory`");
@@ -80,7 +74,7 @@ function severityOf(certainty: Certainty, level: FlowLevel, proof: Proof, reason
 }
 
 class Collector {
-  readonly hits = new Map<string, Hit>();
+  readonly hits = new RuleHits<Hit>();
   readonly findings: Finding[] = [];
 
   record(
@@ -94,12 +88,7 @@ class Collector {
     if (!rule) return;
     const reasons = new Set<string>();
     const severity = severityOf(worst(blocker.certainty, flow.certainty), flow.level, proof, reasons);
-    const key = `${rule.owner.urn}\u0000${rule.path}\u0000${severity}`;
-    let hit = this.hits.get(key);
-    if (!hit) {
-      hit = { rule, nsg, severity, places: new Set(), flows: new Map(), reasons: new Set(), partial: false };
-      this.hits.set(key, hit);
-    }
+    const hit = this.hits.of(rule, nsg, severity, () => ({ flows: new Map(), partial: false }));
     hit.places.add(where);
     hit.flows.set(`${flow.id}/${flow.protocol}/${flow.target}`, flow);
     for (const r of reasons) hit.reasons.add(r);
@@ -123,30 +112,13 @@ function hitFinding(hit: Hit): Finding {
     `add an Outbound Allow${priority} for ${ports} to \`Internet\` (\`AzureCloud.<region>\` suffices for the API ` +
     `server), or narrow or remove this rule; to restrict egress, use Azure Firewall with the FQDN tag ` +
     "`AzureKubernetesService` instead of NSG denies";
-  const subject = { type: rule.owner.type, name: rule.owner.pulumiName };
-  const key = `${rule.path || "rule"}:${hit.severity}`;
-  if (hit.severity === "cannot-know") {
-    return {
-      kind: "cannot-know",
-      message: `whether ${blocker} blocks ${scope} (a value it depends on is unknown)`,
-      urn: rule.owner.urn,
-      subject,
-      fix,
-      key,
-    };
-  }
-  const because = hit.reasons.size ? `; advisory because ${[...hit.reasons].join(", and ")}` : "";
-  return {
-    kind: "violation",
-    message:
+  return ruleHitFinding(hit, {
+    unknown: `whether ${blocker} blocks ${scope} (a value it depends on is unknown)`,
+    violation:
       `${blocker} ${hit.partial ? "blocks part of" : "blocks"} ${scope}. Blocking required ports makes the ` +
-      `cluster unsupported (${DOCS})${because}`,
-    advisoryOnly: hit.severity === "advisory",
-    urn: rule.owner.urn,
-    subject,
+      `cluster unsupported (${DOCS})`,
     fix,
-    key,
-  };
+  });
 }
 
 function compiled(
