@@ -12,7 +12,7 @@
  *
  * Everything is indexed by key (URN, ARM-id path), so building the graph is linear in the resources.
  */
-import type { StackResource } from "../model/rule";
+import type { CheckContext, StackResource } from "../model/rule";
 import {
   Invalid,
   Read,
@@ -1281,6 +1281,20 @@ export function findAksSubnets(
     for (const t of link.targets) add(t.node, undefined, "node", "proven");
   }
   return { subnets: [...found.values()], unresolved: [...unresolved.values()] };
+}
+
+/**
+ * What the network rules start from: the stack's network graph and the AKS subnets in it, every resource read
+ * from its outputs filled in by its Analyze inputs.
+ */
+export function scanStackNetwork(
+  resources: readonly StackResource[],
+  ctx: Pick<CheckContext<unknown>, "clusters" | "inputsOf">,
+  aksSubnetIds: readonly string[] = [],
+): { graph: NetworkGraph; scan: AksSubnetScan } {
+  const graph = buildNetworkGraph(resources, ctx.inputsOf);
+  const propsOf = (r: StackResource) => mergedProps(r, ctx.inputsOf);
+  return { graph, scan: findAksSubnets(graph, resources, ctx.clusters, propsOf, aksSubnetIds) };
 }
 
 /** Display name of a subnet for messages: its Azure name when safe, else the Pulumi name. */

@@ -18,10 +18,8 @@ import {
   Owner,
   Proof,
   RouteView,
-  buildNetworkGraph,
   clusterLabel,
-  findAksSubnets,
-  mergedProps,
+  scanStackNetwork,
 } from "../resources/network";
 import { Certainty, worst } from "../resources/nsg-evaluator";
 
@@ -262,8 +260,7 @@ export default defineRule<Options>({
     ].join("\n"),
   },
   checkStack(resources, ctx) {
-    const graph = buildNetworkGraph(resources, ctx.inputsOf);
-    const scan = findAksSubnets(graph, resources, ctx.clusters, (r) => mergedProps(r, ctx.inputsOf));
+    const { graph, scan } = scanStackNetwork(resources, ctx);
     const byUrn = new Map(graph.firewalls.map((f) => [f.urn, f]));
     const ruleSets = new Map<FirewallNode, FirewallRuleSet>();
     const hits = new Hits();

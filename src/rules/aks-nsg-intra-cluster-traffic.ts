@@ -14,10 +14,8 @@ import {
   NsgNode,
   NsgRuleView,
   Proof,
-  buildNetworkGraph,
   clusterLabel,
-  findAksSubnets,
-  mergedProps,
+  scanStackNetwork,
 } from "../resources/network";
 import { HitSeverity, RuleHit, RuleHits, ruleHitFinding } from "../resources/nsg-hits";
 import {
@@ -197,14 +195,7 @@ export default defineRule<Options>({
     ].join("\n"),
   },
   checkStack(resources, ctx) {
-    const graph = buildNetworkGraph(resources, ctx.inputsOf);
-    const scan = findAksSubnets(
-      graph,
-      resources,
-      ctx.clusters,
-      (r) => mergedProps(r, ctx.inputsOf),
-      ctx.config.aksSubnetIds,
-    );
+    const { scan } = scanStackNetwork(resources, ctx, ctx.config.aksSubnetIds);
     const exempt = new Set(ctx.config.exemptRules.map((e) => e.toLowerCase()));
     const byCluster = new Map<string, AksSubnet[]>();
     for (const use of scan.subnets) {

@@ -19,10 +19,8 @@ import {
   NsgNode,
   NsgRuleView,
   Proof,
-  buildNetworkGraph,
   clusterLabel,
-  findAksSubnets,
-  mergedProps,
+  scanStackNetwork,
 } from "../resources/network";
 import { HitSeverity, RuleHit, RuleHits, ruleHitFinding } from "../resources/nsg-hits";
 import {
@@ -202,14 +200,7 @@ function unattachedNsgs(
 }
 
 function checkNsgEgress(resources: readonly StackResource[], ctx: CheckContext<Options>): Finding[] {
-  const graph = buildNetworkGraph(resources, ctx.inputsOf);
-  const scan = findAksSubnets(
-    graph,
-    resources,
-    ctx.clusters,
-    (r) => mergedProps(r, ctx.inputsOf),
-    ctx.config.aksSubnetIds,
-  );
+  const { graph, scan } = scanStackNetwork(resources, ctx, ctx.config.aksSubnetIds);
   const cache = new Map<NsgNode, CompiledNsg<NsgRuleView>>();
   const collector = new Collector();
   const attached = new Set<NsgNode>();

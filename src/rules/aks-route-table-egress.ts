@@ -10,10 +10,8 @@ import {
   ROUTE_RULE_TYPES,
   RouteTableNode,
   RouteView,
-  buildNetworkGraph,
   clusterLabel,
-  findAksSubnets,
-  mergedProps,
+  scanStackNetwork,
 } from "../resources/network";
 
 interface Options {
@@ -303,8 +301,7 @@ export default defineRule<Options>({
     ].join("\n"),
   },
   checkStack(resources, ctx) {
-    const graph = buildNetworkGraph(resources, ctx.inputsOf);
-    const scan = findAksSubnets(graph, resources, ctx.clusters, (r) => mergedProps(r, ctx.inputsOf));
+    const { scan } = scanStackNetwork(resources, ctx);
     const hits = new Hits();
     for (const use of scan.subnets) {
       const egress = clusterEgress(use.cluster);
