@@ -1,10 +1,27 @@
 /**
- * Findings of the NSG rules (`aks-nsg-required-egress`, `aks-nsg-intra-cluster-traffic`): each custom security
- * rule that blocks traffic AKS needs is reported once per severity, on the rule's own resource, with every place
- * and flow it blocks gathered into that one finding.
+ * What the NSG rules (`aks-nsg-required-egress`, `aks-nsg-intra-cluster-traffic`) share around the evaluator: each
+ * NSG is compiled once per stack check, and each custom security rule that blocks traffic AKS needs is reported
+ * once per severity, on the rule's own resource, with every place and flow it blocks gathered into that finding.
  */
 import type { Finding } from "../model/rule";
+import { Unknown } from "../model/values";
 import type { NsgNode, NsgRuleView } from "./network";
+import { CompiledNsg, compileNsg } from "./nsg-evaluator";
+
+/** Each NSG's custom rules, compiled the first time they are needed; undefined while the rule list is unknown. */
+export class CompiledNsgs {
+  private readonly byNsg = new Map<NsgNode, CompiledNsg<NsgRuleView>>();
+
+  of(nsg: NsgNode): CompiledNsg<NsgRuleView> | undefined {
+    if (nsg.rules === Unknown) return undefined;
+    let compiled = this.byNsg.get(nsg);
+    if (!compiled) {
+      compiled = compileNsg(nsg.rules);
+      this.byNsg.set(nsg, compiled);
+    }
+    return compiled;
+  }
+}
 
 export type HitSeverity = "mandatory" | "advisory" | "cannot-know";
 

@@ -1,5 +1,5 @@
 import { Finding, defineRule } from "../model/rule";
-import { Unknown, safe } from "../model/values";
+import { safe } from "../model/values";
 import {
   ClusterRange,
   joinCapped,
@@ -17,13 +17,11 @@ import {
   clusterLabel,
   scanStackNetwork,
 } from "../resources/network";
-import { HitSeverity, RuleHit, RuleHits, ruleHitFinding } from "../resources/nsg-hits";
+import { CompiledNsgs, HitSeverity, RuleHit, RuleHits, ruleHitFinding } from "../resources/nsg-hits";
 import {
   ALL_PORTS,
-  CompiledNsg,
   FlowProtocol,
   OrderedRules,
-  compileNsg,
   describeSecurityRule,
   evaluateFlow,
   worst,
@@ -204,7 +202,7 @@ export default defineRule<Options>({
       if (list) list.push(use);
       else byCluster.set(key, [use]);
     }
-    const cache = new Map<NsgNode, CompiledNsg<NsgRuleView>>();
+    const compiledNsgs = new CompiledNsgs();
     const hits = new RuleHits<Hit>();
     const findings: Finding[] = [];
     for (const uses of byCluster.values()) {
@@ -212,7 +210,8 @@ export default defineRule<Options>({
       for (const use of uses) {
         const place = `AKS cluster ${clusterLabel(use.cluster)} on subnet ${subnetText(use.subnet)}`;
         for (const { node: nsg, proof } of use.subnet.nsg.targets) {
-          if (nsg.rules === Unknown) {
+          const compiled = compiledNsgs.of(nsg);
+          if (!compiled) {
             findings.push({
               kind: "cannot-know",
               message: `whether NSG ${safe(nameOf(nsg), "name")} blocks intra-cluster traffic of ${place} (\`securityRules\` is unknown)`,
@@ -221,11 +220,6 @@ export default defineRule<Options>({
               key: "rules-unknown",
             });
             continue;
-          }
-          let compiled = cache.get(nsg);
-          if (!compiled) {
-            compiled = compileNsg(nsg.rules);
-            cache.set(nsg, compiled);
           }
           const linkProof: Proof = proof === "proven" ? use.proof : "possible";
           const local = localOf(use);

@@ -22,14 +22,13 @@ import {
   clusterLabel,
   scanStackNetwork,
 } from "../resources/network";
-import { HitSeverity, RuleHit, RuleHits, ruleHitFinding } from "../resources/nsg-hits";
+import { CompiledNsgs, HitSeverity, RuleHit, RuleHits, ruleHitFinding } from "../resources/nsg-hits";
 import {
   AddressEndpoint,
   Blocker,
   Certainty,
   CompiledNsg,
   CompiledRule,
-  compileNsg,
   describeSecurityRule,
   evaluateFlow,
   worst,
@@ -119,19 +118,6 @@ function hitFinding(hit: Hit): Finding {
   });
 }
 
-function compiled(
-  cache: Map<NsgNode, CompiledNsg<NsgRuleView>>,
-  nsg: NsgNode,
-): CompiledNsg<NsgRuleView> | undefined {
-  if (nsg.rules === Unknown) return undefined;
-  let c = cache.get(nsg);
-  if (!c) {
-    c = compileNsg(nsg.rules);
-    cache.set(nsg, c);
-  }
-  return c;
-}
-
 function flowsFor(egress: ClusterEgress, use: AksSubnet | undefined, config: Options): EgressFlow[] {
   const vnet = use?.subnet.vnet;
   return nsgEgressFlows(
@@ -170,7 +156,7 @@ function unattachedNsgs(
   attached: ReadonlySet<NsgNode>,
   unresolved: ClusterView,
   config: Options,
-  cache: Map<NsgNode, CompiledNsg<NsgRuleView>>,
+  compiledNsgs: CompiledNsgs,
 ): Finding[] {
   const collector = new Collector();
   const egress = clusterEgress(unresolved);
@@ -184,7 +170,7 @@ function unattachedNsgs(
   };
   for (const nsg of graph.nsgs) {
     if (attached.has(nsg) || nsg.subnets.length) continue;
-    const rules = compiled(cache, nsg);
+    const rules = compiledNsgs.of(nsg);
     if (!rules) continue;
     evaluate(
       collector,
@@ -201,7 +187,7 @@ function unattachedNsgs(
 
 function checkNsgEgress(resources: readonly StackResource[], ctx: CheckContext<Options>): Finding[] {
   const { graph, scan } = scanStackNetwork(resources, ctx, ctx.config.aksSubnetIds);
-  const cache = new Map<NsgNode, CompiledNsg<NsgRuleView>>();
+  const compiledNsgs = new CompiledNsgs();
   const collector = new Collector();
   const attached = new Set<NsgNode>();
   for (const use of scan.subnets) {
@@ -223,7 +209,7 @@ function checkNsgEgress(resources: readonly StackResource[], ctx: CheckContext<O
     const source = subnetEndpoint(use);
     for (const { node: nsg, proof } of link.targets) {
       attached.add(nsg);
-      const rules = compiled(cache, nsg);
+      const rules = compiledNsgs.of(nsg);
       if (!rules) {
         collector.findings.push({
           kind: "cannot-know",
@@ -239,7 +225,8 @@ function checkNsgEgress(resources: readonly StackResource[], ctx: CheckContext<O
   }
   const findings = collector.toFindings();
   const unresolved = scan.unresolved.find((u) => u.status === "unknown");
-  if (unresolved) findings.push(...unattachedNsgs(graph, attached, unresolved.cluster, ctx.config, cache));
+  if (unresolved)
+    findings.push(...unattachedNsgs(graph, attached, unresolved.cluster, ctx.config, compiledNsgs));
   return findings;
 }
 
