@@ -154,6 +154,12 @@ export function nodeResourceGroupsOf(view: ClusterView): string[] {
   return out;
 }
 
+/** The name index's key of a cluster: resource group and name, lower-cased. */
+function nameKey(c: ClusterView): string | undefined {
+  if (typeof c.resourceGroup !== "string" || typeof c.name !== "string") return undefined;
+  return `${c.resourceGroup.toLowerCase()}\u0000${c.name.toLowerCase()}`;
+}
+
 /**
  * Clusters seen so far. The pack keeps one per process and records every cluster resource it analyses,
  * so a resource check can see clusters registered before it (rule-catalog §1.5); stack checks build a
@@ -175,9 +181,21 @@ export class ClusterRegistry {
   }
 
   record(view: ClusterView): void {
+    const replaced = this.byUrn.has(view.urn);
     this.byUrn.set(view.urn, view);
-    this.nodeRgIndex = undefined;
-    this.nameIndex = undefined;
+    if (replaced) {
+      // A replaced view keeps its place in the map: rebuild the indexes on the next lookup.
+      this.nodeRgIndex = undefined;
+      this.nameIndex = undefined;
+      return;
+    }
+    // A new view comes last, so updating built indexes in place gives what a rebuild would (first recorded wins
+    // a name, last recorded a node resource group); rebuilding after every new cluster was quadratic in Analyze.
+    const key = nameKey(view);
+    if (this.nameIndex && key !== undefined && !this.nameIndex.has(key)) this.nameIndex.set(key, view);
+    if (this.nodeRgIndex) {
+      for (const rg of nodeResourceGroupsOf(view)) this.nodeRgIndex.set(rg, view);
+    }
   }
 
   private nameIndex: Map<string, ClusterView> | undefined;
@@ -195,9 +213,8 @@ export class ClusterRegistry {
     if (!this.nameIndex) {
       this.nameIndex = new Map();
       for (const c of this.byUrn.values()) {
-        if (typeof c.resourceGroup !== "string" || typeof c.name !== "string") continue;
-        const key = `${c.resourceGroup.toLowerCase()}\u0000${c.name.toLowerCase()}`;
-        if (!this.nameIndex.has(key)) this.nameIndex.set(key, c);
+        const key = nameKey(c);
+        if (key !== undefined && !this.nameIndex.has(key)) this.nameIndex.set(key, c);
       }
     }
     const hit = this.nameIndex.get(`${resourceGroup.toLowerCase()}\u0000${name.toLowerCase()}`);
