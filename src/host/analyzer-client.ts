@@ -438,6 +438,14 @@ function toWireValue(value: unknown): unknown {
   return value;
 }
 
+/** Whether `toStruct(props, true)` would drop a key that `toStruct(props, false)` keeps. */
+function hasInternalKeys(props: PropertyMap): boolean {
+  for (const [k, v] of Object.entries(props)) {
+    if (v !== undefined && k.startsWith("__")) return true;
+  }
+  return false;
+}
+
 function toStruct(props: PropertyMap, skipInternalKeys: boolean): StructPbModule.Struct {
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(props)) {
@@ -472,6 +480,10 @@ export class AnalyzerHost {
   private startDeadline: number | undefined;
   private analyzerInfo: AnalyzerInfo | undefined;
   private pluginVersionString = "";
+  private readonly providerMessages = new Map<
+    string,
+    { type: string; name: string; inputs: PropertyMap; message: AnalyzerPbModule.AnalyzerProviderResource }
+  >();
 
   private constructor(
     private readonly packDir: string,
@@ -781,12 +793,32 @@ export class AnalyzerHost {
     return options;
   }
 
+  /**
+   * The provider's message, built once per provider (and inputs object) rather than once per request: every
+   * resource of a provider sends the same provider inputs, with Remediate, Analyze and AnalyzeStack. A message is
+   * only read when serialized, so requests can share it.
+   */
   private providerMessage(provider: HostProvider): AnalyzerPbModule.AnalyzerProviderResource {
+    const cached = this.providerMessages.get(provider.urn);
+    if (
+      cached !== undefined &&
+      cached.type === provider.type &&
+      cached.name === provider.name &&
+      cached.inputs === provider.inputs
+    ) {
+      return cached.message;
+    }
     const message = new (rpc().pb.AnalyzerProviderResource)();
     message.setUrn(provider.urn);
     message.setType(provider.type);
     message.setName(provider.name);
     message.setProperties(toStruct(provider.inputs, true));
+    this.providerMessages.set(provider.urn, {
+      type: provider.type,
+      name: provider.name,
+      inputs: provider.inputs,
+      message,
+    });
     return message;
   }
 
@@ -827,8 +859,9 @@ export class AnalyzerHost {
     }
     const diagnostics: Diagnostic[] = [];
     let inputs = r.inputs;
+    const remediateRequest = this.analyzeRequest(r, inputs, false);
     const remediation = await this.call<AnalyzerPbModule.RemediateResponse>("Remediate", r.urn, (md, o, cb) =>
-      this.client.remediate(this.analyzeRequest(r, inputs, false), md, o, cb),
+      this.client.remediate(remediateRequest, md, o, cb),
     );
     for (const result of remediation.getRemediationsList()) {
       const properties = result.getProperties();
@@ -847,8 +880,14 @@ export class AnalyzerHost {
         inputs = properties.toJavaScript();
       }
     }
+    // Analyze sends the same request unless a remediation changed the inputs or top-level `__` keys must go:
+    // built once, the resource's Struct (the host's main cost per call) is not converted twice.
+    const analyzeRequest =
+      inputs === r.inputs && !hasInternalKeys(inputs)
+        ? remediateRequest
+        : this.analyzeRequest(r, inputs, true);
     const analysis = await this.call<AnalyzerPbModule.AnalyzeResponse>("Analyze", r.urn, (md, o, cb) =>
-      this.client.analyze(this.analyzeRequest(r, inputs, true), md, o, cb),
+      this.client.analyze(analyzeRequest, md, o, cb),
     );
     for (const d of analysis.getDiagnosticsList()) {
       diagnostics.push(this.diagnostic(d, r.urn, "analyze"));
