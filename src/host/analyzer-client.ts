@@ -24,7 +24,13 @@ import type * as AnalyzerGrpcModule from "@pulumi/pulumi/proto/analyzer_grpc_pb"
 import type * as StructPbModule from "google-protobuf/google/protobuf/struct_pb";
 import type * as EmptyPbModule from "google-protobuf/google/protobuf/empty_pb";
 import { EnforcementLevel, PolicyConfig, PolicyConfigEntry, reconcilePolicyPackConfig } from "./pack-config";
-import { HostProvider, HostResource, PropertyMap, SECRET_SIG_KEY, StackIdentity } from "./types";
+import { HostResource, PropertyMap, SECRET_SIG_KEY, StackIdentity } from "./types";
+import {
+  ProviderEncodings,
+  RESOURCE_REFERENCE_SIG,
+  encodeAnalyzeRequest,
+  encodeAnalyzeStackRequest,
+} from "./wire";
 
 /** run-policy-pack drops this argument; a pack that dials the engine back would fail fast on port 0. */
 const DUMMY_ENGINE_ADDRESS = "127.0.0.1:0";
@@ -33,7 +39,6 @@ const CLOSE_GRACE_MS = 2_000;
 /** The engine's `rpcutil.GrpcChannelOptions` message size limit (400 MiB). */
 const MAX_RPC_MESSAGE_BYTES = 400 * 1024 * 1024;
 const TAIL_CHARS = 4_000;
-const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNIMPLEMENTED = 12;
 const GRPC_UNAVAILABLE = 14;
@@ -438,7 +443,7 @@ function toWireValue(value: unknown): unknown {
   return value;
 }
 
-/** Whether `toStruct(props, true)` would drop a key that `toStruct(props, false)` keeps. */
+/** Whether skipping internal keys (Analyze) drops a top-level key that Remediate sends. */
 function hasInternalKeys(props: PropertyMap): boolean {
   for (const [k, v] of Object.entries(props)) {
     if (v !== undefined && k.startsWith("__")) return true;
@@ -480,10 +485,8 @@ export class AnalyzerHost {
   private startDeadline: number | undefined;
   private analyzerInfo: AnalyzerInfo | undefined;
   private pluginVersionString = "";
-  private readonly providerMessages = new Map<
-    string,
-    { type: string; name: string; inputs: PropertyMap; message: AnalyzerPbModule.AnalyzerProviderResource }
-  >();
+  /** Each provider's encoded message, shared by every request that names it. */
+  private readonly providers = new ProviderEncodings();
 
   private constructor(
     private readonly packDir: string,
@@ -774,69 +777,22 @@ export class AnalyzerHost {
     return [...perResource.flat(), ...stack];
   }
 
-  private analyzerResourceOptions(r: HostResource): AnalyzerPbModule.AnalyzerResourceOptions {
-    const { pb } = rpc();
-    const o = r.options ?? {};
-    const options = new pb.AnalyzerResourceOptions();
-    options.setProtect(o.protect ?? false);
-    options.setIgnorechangesList(o.ignoreChanges ?? []);
-    options.setDeletebeforereplace(o.deleteBeforeReplace ?? false);
-    options.setDeletebeforereplacedefined(o.deleteBeforeReplace !== undefined);
-    options.setAdditionalsecretoutputsList(o.additionalSecretOutputs ?? []);
-    options.setAliasesList(o.aliases ?? []);
-    const timeouts = new pb.AnalyzerResourceOptions.CustomTimeouts();
-    timeouts.setCreate(o.customTimeouts?.create ?? 0);
-    timeouts.setUpdate(o.customTimeouts?.update ?? 0);
-    timeouts.setDelete(o.customTimeouts?.delete ?? 0);
-    options.setCustomtimeouts(timeouts);
-    options.setParent(r.parent ?? "");
-    return options;
-  }
-
   /**
-   * The provider's message, built once per provider (and inputs object) rather than once per request: every
-   * resource of a provider sends the same provider inputs, with Remediate, Analyze and AnalyzeStack. A message is
-   * only read when serialized, so requests can share it.
+   * A unary call with a request already encoded by `wire.ts` (the generated client would serialize a message
+   * object); the response is decoded by the generated class, as before.
    */
-  private providerMessage(provider: HostProvider): AnalyzerPbModule.AnalyzerProviderResource {
-    const cached = this.providerMessages.get(provider.urn);
-    if (
-      cached !== undefined &&
-      cached.type === provider.type &&
-      cached.name === provider.name &&
-      cached.inputs === provider.inputs
-    ) {
-      return cached.message;
-    }
-    const message = new (rpc().pb.AnalyzerProviderResource)();
-    message.setUrn(provider.urn);
-    message.setType(provider.type);
-    message.setName(provider.name);
-    message.setProperties(toStruct(provider.inputs, true));
-    this.providerMessages.set(provider.urn, {
-      type: provider.type,
-      name: provider.name,
-      inputs: provider.inputs,
-      message,
-    });
-    return message;
-  }
-
-  private analyzeRequest(
-    r: HostResource,
-    props: PropertyMap,
-    skipInternalKeys: boolean,
-  ): AnalyzerPbModule.AnalyzeRequest {
-    const req = new (rpc().pb.AnalyzeRequest)();
-    req.setUrn(r.urn);
-    req.setType(r.type);
-    req.setName(r.name);
-    req.setProperties(toStruct(props, skipInternalKeys));
-    req.setOptions(this.analyzerResourceOptions(r));
-    if (r.provider) {
-      req.setProvider(this.providerMessage(r.provider));
-    }
-    return req;
+  private encodedCall<Res>(method: "remediate" | "analyze" | "analyzeStack", request: Buffer): Invoke<Res> {
+    const definition = rpc().services.AnalyzerService[method];
+    return (metadata, options, callback) =>
+      this.client.makeUnaryRequest<Buffer, Res>(
+        definition.path,
+        (bytes) => bytes,
+        definition.responseDeserialize as (bytes: Buffer) => Res,
+        request,
+        metadata,
+        options,
+        (err, res) => callback(err, res as Res),
+      );
   }
 
   private diagnostic(d: AnalyzerPbModule.AnalyzeDiagnostic, urn: string, phase: AnalysisPhase): Diagnostic {
@@ -859,9 +815,11 @@ export class AnalyzerHost {
     }
     const diagnostics: Diagnostic[] = [];
     let inputs = r.inputs;
-    const remediateRequest = this.analyzeRequest(r, inputs, false);
-    const remediation = await this.call<AnalyzerPbModule.RemediateResponse>("Remediate", r.urn, (md, o, cb) =>
-      this.client.remediate(remediateRequest, md, o, cb),
+    const remediateRequest = encodeAnalyzeRequest(r, inputs, false, this.providers);
+    const remediation = await this.call<AnalyzerPbModule.RemediateResponse>(
+      "Remediate",
+      r.urn,
+      this.encodedCall("remediate", remediateRequest),
     );
     for (const result of remediation.getRemediationsList()) {
       const properties = result.getProperties();
@@ -885,9 +843,11 @@ export class AnalyzerHost {
     const analyzeRequest =
       inputs === r.inputs && !hasInternalKeys(inputs)
         ? remediateRequest
-        : this.analyzeRequest(r, inputs, true);
-    const analysis = await this.call<AnalyzerPbModule.AnalyzeResponse>("Analyze", r.urn, (md, o, cb) =>
-      this.client.analyze(analyzeRequest, md, o, cb),
+        : encodeAnalyzeRequest(r, inputs, true, this.providers);
+    const analysis = await this.call<AnalyzerPbModule.AnalyzeResponse>(
+      "Analyze",
+      r.urn,
+      this.encodedCall("analyze", analyzeRequest),
     );
     for (const d of analysis.getDiagnosticsList()) {
       diagnostics.push(this.diagnostic(d, r.urn, "analyze"));
@@ -896,36 +856,10 @@ export class AnalyzerHost {
   }
 
   private async analyzeStack(resources: readonly HostResource[]): Promise<Diagnostic[]> {
-    const { pb } = rpc();
-    const req = new pb.AnalyzeStackRequest();
-    req.setResourcesList(
-      resources.map((r) => {
-        const message = new pb.AnalyzerResource();
-        message.setUrn(r.urn);
-        message.setType(r.type);
-        message.setName(r.name);
-        message.setProperties(toStruct(r.outputs, true));
-        message.setOptions(this.analyzerResourceOptions(r));
-        if (r.provider) {
-          message.setProvider(this.providerMessage(r.provider));
-        }
-        message.setParent(r.parent ?? "");
-        message.setDependenciesList(r.dependencies);
-        for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-          if (urns.length > 0) {
-            message
-              .getPropertydependenciesMap()
-              .set(key, new pb.AnalyzerPropertyDependencies().setUrnsList(urns));
-          }
-        }
-        return message;
-      }),
-    );
+    const req = encodeAnalyzeStackRequest(resources, this.providers);
     let res: AnalyzerPbModule.AnalyzeResponse;
     try {
-      res = await this.call("AnalyzeStack", undefined, (md, o, cb) =>
-        this.client.analyzeStack(req, md, o, cb),
-      );
+      res = await this.call("AnalyzeStack", undefined, this.encodedCall("analyzeStack", req));
     } catch (err) {
       // The CLI skips packs too old to implement AnalyzeStack.
       if (err instanceof AnalyzerCallError && err.grpcCode === GRPC_UNIMPLEMENTED) {

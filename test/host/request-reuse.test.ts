@@ -1,23 +1,31 @@
 /**
- * AnalyzerHost builds each resource's request once for Remediate and Analyze, and each provider's message once:
- * what goes on the wire must be exactly what building every request afresh sends (the seed world, with a
- * top-level `__` key, a remediation that changes the inputs, and a provider whose inputs object changes).
+ * AnalyzerHost encodes each resource's request once for Remediate and Analyze, and each provider's message once:
+ * what goes on the wire must be exactly what encoding every request afresh sends (the seed world, with a top-level
+ * `__` key, a remediation that changes the inputs, and a provider whose inputs object changes). That the encoding
+ * itself equals the generated classes' is test/host/wire.test.ts.
  */
 import { AnalyzerHost } from "../../src/host/analyzer-client";
-import type { HostResource } from "../../src/host/types";
+import type { HostResource, PropertyMap } from "../../src/host/types";
+import { ProviderEncodings, encodeAnalyzeRequest } from "../../src/host/wire";
 import { worldAsHostResources } from "../support/seeds";
 
-interface WireMessage {
-  serializeBinary(): Uint8Array;
-}
 type Callback = (err: null, res: unknown) => void;
 interface HostInternals {
-  client: Record<string, (req: WireMessage, md: unknown, o: unknown, cb: Callback) => void>;
+  client: {
+    makeUnaryRequest(
+      path: string,
+      serialize: (b: Buffer) => Buffer,
+      deserialize: unknown,
+      request: Buffer,
+      md: unknown,
+      o: unknown,
+      cb: Callback,
+    ): void;
+  };
   packDir: string;
   child: { exitCode: number | null; signalCode: string | null };
-  providerMessages: Map<string, unknown>;
+  providers: ProviderEncodings;
   analyzeResource(r: HostResource): Promise<unknown[]>;
-  analyzeRequest(r: HostResource, props: Record<string, unknown>, skipInternalKeys: boolean): WireMessage;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -40,25 +48,24 @@ function fakeHost(remediate: (r: HostResource) => boolean): { host: HostInternal
   const host = Object.create(AnalyzerHost.prototype) as HostInternals;
   host.packDir = "/nowhere";
   host.child = { exitCode: null, signalCode: null };
-  host.providerMessages = new Map();
+  host.providers = new ProviderEncodings();
   let current: HostResource | undefined;
-  const record = (method: string, req: WireMessage) =>
-    sent.push(`${method} ${Buffer.from(req.serializeBinary()).toString("base64")}`);
   host.client = {
-    remediate: (req, _md, _o, cb) => {
-      record("Remediate", req);
-      const res = new pb.RemediateResponse();
-      if (current && remediate(current)) {
-        const remediation = new pb.Remediation();
-        remediation.setPolicyname("fix");
-        remediation.setProperties(Struct.fromJavaScript(REMEDIATED));
-        res.setRemediationsList([remediation]);
+    makeUnaryRequest: (path, serialize, _deserialize, request, _md, _o, cb) => {
+      const method = path.split("/").pop();
+      sent.push(`${method} ${serialize(request).toString("base64")}`);
+      if (method === "Remediate") {
+        const res = new pb.RemediateResponse();
+        if (current && remediate(current)) {
+          const remediation = new pb.Remediation();
+          remediation.setPolicyname("fix");
+          remediation.setProperties(Struct.fromJavaScript(REMEDIATED));
+          res.setRemediationsList([remediation]);
+        }
+        cb(null, res);
+      } else {
+        cb(null, new pb.AnalyzeResponse());
       }
-      cb(null, res);
-    },
-    analyze: (req, _md, _o, cb) => {
-      record("Analyze", req);
-      cb(null, new pb.AnalyzeResponse());
     },
   };
   const analyze = host.analyzeResource.bind(host);
@@ -69,44 +76,42 @@ function fakeHost(remediate: (r: HostResource) => boolean): { host: HostInternal
   return { host, sent };
 }
 
-/** What the host sent before it reused requests: every request built afresh, no cached provider message. */
+/** Every request encoded afresh, with no provider encoding kept from an earlier request. */
 function expectedWire(resources: readonly HostResource[], remediate: (r: HostResource) => boolean): string[] {
-  const { host } = fakeHost(remediate);
   const out: string[] = [];
-  const wire = (method: string, m: WireMessage) =>
-    out.push(`${method} ${Buffer.from(m.serializeBinary()).toString("base64")}`);
+  const wire = (method: string, r: HostResource, props: PropertyMap, skip: boolean) =>
+    out.push(`${method} ${encodeAnalyzeRequest(r, props, skip, new ProviderEncodings()).toString("base64")}`);
   for (const r of resources) {
     if (r.external) continue;
-    host.providerMessages.clear();
-    wire("Remediate", host.analyzeRequest(r, r.inputs, false));
-    host.providerMessages.clear();
-    wire("Analyze", host.analyzeRequest(r, remediate(r) ? REMEDIATED : r.inputs, true));
+    wire("Remediate", r, r.inputs, false);
+    wire("Analyze", r, remediate(r) ? REMEDIATED : r.inputs, true);
   }
   return out;
 }
 
 describe("AnalyzerHost request reuse", () => {
   const world = worldAsHostResources("prod");
+  const withProvider = world.find((r) => r.provider);
   const withInternal: HostResource = {
     ...world[1],
     urn: `${world[1].urn}-internal`,
     inputs: { ...world[1].inputs, __meta: "x" },
   };
-  const provider = world.find((r) => r.provider)?.provider;
-  const changedProvider: HostResource[] = provider
+  const changedProvider: HostResource[] = withProvider?.provider
     ? [
         {
-          ...world.find((r) => r.provider)!,
+          ...withProvider,
           urn: "urn:pulumi:prod::p::t:i:T::changed",
-          provider: { ...provider, inputs: { ...provider.inputs, changed: 1 } },
+          provider: { ...withProvider.provider, inputs: { ...withProvider.provider.inputs, changed: 1 } },
         },
       ]
     : [];
   const resources = [...world, withInternal, ...changedProvider, ...world.slice(0, 3)];
   const remediate = (r: HostResource) => r.name.length % 5 === 0;
 
-  it("sends exactly the requests built afresh per call", async () => {
-    expect(provider).toBeDefined();
+  it("sends exactly the requests encoded afresh per call", async () => {
+    expect(changedProvider).toHaveLength(1);
+    expect(resources.some(remediate)).toBe(true);
     const { host, sent } = fakeHost(remediate);
     for (const r of resources) await host.analyzeResource(r);
     expect(sent).toEqual(expectedWire(resources, remediate));
