@@ -49,6 +49,13 @@ export type ParsedArgs =
   | { command: "help"; topic?: string }
   | { command: "version" };
 
+/**
+ * `scan` sends this many Remediate/Analyze calls at once. One at a time (the engine's order) leaves both processes
+ * waiting on each round trip; the findings do not depend on the order (test/reliability/host.test.ts), and
+ * BENCHMARKS.md has the figures. `--concurrency 1` reproduces the engine's order.
+ */
+export const DEFAULT_SCAN_CONCURRENCY = 8;
+
 export const USAGE = `aks-guardrails — AKS support-policy guardrails for Pulumi, run through the real policy pack
 
 Usage:
@@ -80,7 +87,7 @@ Options:
   --output FILE           baseline: where to write (default: the --config file, else policy-config.json; - for stdout)
   --expires YYYY-MM-DD    baseline: the last day the written exemptions apply
   --format FORMAT         text (default), json or sarif
-  --concurrency N         Analyze calls in flight (scan; default 1, the engine's order)
+  --concurrency N         Remediate/Analyze calls in flight (scan; default ${DEFAULT_SCAN_CONCURRENCY}; 1 is the engine's order)
   --quiet                 text format: print only findings and the summary line; no progress line
   --no-color              never colour text output (colour is used only on a terminal; NO_COLOR is honoured)
   -h, --help, --version
@@ -147,7 +154,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     case "scan": {
       allow("--stack", "--config", "--stack-config", "--format", "--stack-tag", "--concurrency");
       if (rest.length !== 1) throw new UsageError("scan takes exactly one file (or - for standard input)");
-      const concurrency = Number(values.get("--concurrency") ?? "1");
+      const concurrency = Number(values.get("--concurrency") ?? String(DEFAULT_SCAN_CONCURRENCY));
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
         throw new UsageError("--concurrency must be an integer from 1 to 64");
       }
