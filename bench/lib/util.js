@@ -146,11 +146,80 @@ async function analyzeResources(host, resources, concurrency = 1) {
   let diagnostics = 0;
   const worker = async () => {
     while (next < resources.length) {
-      diagnostics += (await steps.analyzeResource(resources[next++])).length;
+      // Not `diagnostics += await ...`: that reads `diagnostics` before the await and loses the other workers' counts.
+      const found = await steps.analyzeResource(resources[next++]);
+      diagnostics += found.length;
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, resources.length) }, worker));
   return diagnostics;
+}
+
+/** The pack's gRPC port, from the host's channel target (`127.0.0.1:<port>`, maybe with a scheme prefix). */
+function packPort(host) {
+  const target = host["client"].getChannel().getTarget();
+  const m = /:(\d+)$/.exec(target);
+  if (!m) throw new Error(`cannot read the pack's port from the channel target ${JSON.stringify(target)}`);
+  return Number(m[1]);
+}
+
+/**
+ * The transport floor: sequential empty RPCs (GetPluginInfo: no request fields, a one-string answer) to a started
+ * pack, `calls` of them after `warmup`, one at a time. Two clients: the host's own grpc-js client (what every
+ * Remediate and Analyze call goes through) and a bare `http2` client that frames the gRPC call by hand (no
+ * grpc-js on the client side; the pack's grpc-js server answers both). Returns the median µs per call of each.
+ */
+async function emptyRpcLatency(host, calls = 2000, warmup = 200) {
+  // The host's copy of google-protobuf (@pulumi/pulumi's): a second copy fails grpc-js's instanceof check.
+  const { Empty } = require(
+    require.resolve("google-protobuf/google/protobuf/empty_pb", {
+      paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [ROOT] }))],
+    }),
+  );
+  const grpcCall = () =>
+    new Promise((resolve, reject) => {
+      host["client"].getPluginInfo(new Empty(), (err) => (err ? reject(err) : resolve()));
+    });
+  const http2 = require("http2");
+  const session = http2.connect(`http://127.0.0.1:${packPort(host)}`);
+  const emptyMessage = Buffer.alloc(5); // gRPC frame: not compressed, length 0
+  const rawCall = () =>
+    new Promise((resolve, reject) => {
+      const req = session.request({
+        ":method": "POST",
+        ":path": "/pulumirpc.Analyzer/GetPluginInfo",
+        "content-type": "application/grpc",
+        te: "trailers",
+      });
+      let status;
+      req.on("response", (headers) => (status = status ?? headers["grpc-status"]));
+      req.on("trailers", (trailers) => (status = trailers["grpc-status"] ?? status));
+      req.on("data", () => {});
+      req.on("error", reject);
+      req.on("close", () => (status === "0" ? resolve() : reject(new Error(`grpc-status ${status}`))));
+      req.end(emptyMessage);
+    });
+  // Both clients warmed up, then interleaved in blocks so that neither gets a quieter moment of the machine.
+  for (let i = 0; i < warmup; i++) {
+    await grpcCall();
+    await rawCall();
+  }
+  const samples = { grpcJs: [], rawHttp2: [] };
+  const block = 100;
+  for (let done = 0; done < calls; done += block) {
+    for (const [key, call] of [
+      ["grpcJs", grpcCall],
+      ["rawHttp2", rawCall],
+    ]) {
+      for (let i = 0; i < block; i++) {
+        const t0 = performance.now();
+        await call();
+        samples[key].push((performance.now() - t0) * 1000);
+      }
+    }
+  }
+  session.close();
+  return { grpcJsUs: Math.round(median(samples.grpcJs)), rawHttp2Us: Math.round(median(samples.rawHttp2)) };
 }
 
 /** Times `fn` (wall ms) and the pack's CPU ms spent meanwhile. */
@@ -191,6 +260,7 @@ module.exports = {
   startPack,
   hostSteps,
   analyzeResources,
+  emptyRpcLatency,
   timed,
   loadWorkload,
   ms,
