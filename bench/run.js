@@ -649,17 +649,17 @@ function table(r) {
         "",
       );
     }
-    head(
-      "resources",
-      "pack",
-      "in flight",
-      "wall",
-      "resources/s",
-      "pack CPU",
-      "resources / pack CPU-s",
-      "diagnostics",
-    );
     for (const [size, a] of Object.entries(r.analyze)) {
+      head(
+        "resources",
+        "pack",
+        "in flight",
+        "wall",
+        "resources/s",
+        "pack CPU",
+        "resources / pack CPU-s",
+        "diagnostics",
+      );
       for (const mode of ["engine", "pipelined"]) {
         for (const key of ["ours", "floor"]) {
           const e = mode === "engine" ? a[key] : a[key].pipelined;
@@ -696,8 +696,10 @@ function table(r) {
         s.floor ? med(s.floor.wallMs) : "-",
       );
     }
+    const over50k =
+      r.stackRatios.wall50kOver10k === undefined ? "" : `, 50k/10k ${r.stackRatios.wall50kOver10k}×`;
     lines.push(
-      `Ratios: 10k/1k ${r.stackRatios.wall10kOver1k}× (pack CPU ${r.stackRatios.packCpu10kOver1k}×), 50k/10k ${r.stackRatios.wall50kOver10k}×`,
+      `Ratios: 10k/1k ${r.stackRatios.wall10kOver1k}× (pack CPU ${r.stackRatios.packCpu10kOver1k}×)${over50k}`,
       "",
     );
   }
@@ -711,10 +713,9 @@ function table(r) {
       const e = r.inProcess[size];
       row(size, med(e.analyzeMs), e.resourcesPerSecond, med(e.stackMs), spread(e.stackMs));
     }
-    lines.push(
-      `Ratios: stack 10k/1k ${r.inProcess.stack10kOver1k}×, 50k/10k ${r.inProcess.stack50kOver10k}×`,
-      "",
-    );
+    const over50k =
+      r.inProcess.stack50kOver10k === undefined ? "" : `, 50k/10k ${r.inProcess.stack50kOver10k}×`;
+    lines.push(`Ratios: stack 10k/1k ${r.inProcess.stack10kOver1k}×${over50k}`, "");
   }
   if (r.preview) {
     const p = r.preview;
