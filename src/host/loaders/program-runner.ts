@@ -109,9 +109,17 @@ function engineUrn(stack: string, project: string, parent: string, type: string,
   return `urn:pulumi:${stack}::${project}::${qualifiedType}::${name}`;
 }
 
+/** Type tokens by their versioned form: every resource of a class carries the same ~25–113 alias tokens. */
+const unversionedTypes = new Map<string, string>();
+
 /** `azure-native:containerservice/v20240402preview:AgentPool` → `azure-native:containerservice:AgentPool`. */
 function withoutVersion(type: string): string {
-  return type.replace(/^([^:]+):([^:/]+)\/v[^:]+:/, "$1:$2:");
+  let unversioned = unversionedTypes.get(type);
+  if (unversioned === undefined) {
+    unversioned = type.replace(/^([^:]+):([^:/]+)\/v[^:]+:/, "$1:$2:");
+    unversionedTypes.set(type, unversioned);
+  }
+  return unversioned;
 }
 
 /**
