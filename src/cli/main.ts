@@ -254,9 +254,10 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
       const packConfig = readPackConfig(args.config);
       const dir = path.resolve(args.program ?? packageRoot());
       const stack = args.stack ?? "dev";
-      const report = await withProgress(io, args.quiet, async (_io, progress) => {
+      const report = await withProgress(io, args.quiet, async (pio, progress) => {
         progress.update({ phase: "program" });
         const program = await loadProgram({ dir, stack });
+        for (const note of program.notes) pio.stderr(`aks-guardrails: note: ${note}\n`);
         validateStackConfig(program.stackConfig, path.join(dir, `Pulumi.${stack}.yaml`));
         return analyze({
           progress,

@@ -227,12 +227,15 @@ describe("program loader", () => {
     ).rejects.toThrow(/basics:password[\s\S]*"secure:" value in the stack file/);
   });
 
-  it("keeps aliases identical with and without the alias fast path", async () => {
-    const [fast, slow] = await Promise.all([
+  it("keeps aliases identical with and without the alias fast path and the runtime patches", async () => {
+    const [fast, slow, stock] = await Promise.all([
       loadProgram({ dir: fixture("aliases"), stack: "test" }),
       loadProgram({ dir: fixture("aliases"), stack: "test", aliasFastPath: false }),
+      loadProgram({ dir: fixture("aliases"), stack: "test", aliasFastPath: false, runtimePatches: false }),
     ]);
     expect(byUrn(fast)).toEqual(byUrn(slow));
+    expect(byUrn(fast)).toEqual(byUrn(stock));
+    expect(fast.notes).toEqual([]);
     const b = byName(fast, "b");
     expect(b.aliases).toHaveLength(112);
     expect(b.aliases?.slice(0, 3)).toEqual([
@@ -247,6 +250,31 @@ describe("program loader", () => {
       type: "azure-native:containerservice/v20190201:AgentPool",
       parentUrn: byName(fast, "pools").urn,
     });
+  });
+
+  it("captures output properties read before, after and never as the SDK's own code does", async () => {
+    const [patched, stock] = await Promise.all([
+      loadProgram({ dir: fixture("outputs"), stack: "test" }),
+      loadProgram({ dir: fixture("outputs"), stack: "test", aliasFastPath: false, runtimePatches: false }),
+    ]);
+    expect(byUrn(patched)).toEqual(byUrn(stock));
+    const vnet = byName(patched, "vnet").urn;
+    const early = byName(patched, "early");
+    expect(early.inputs.natGateway).toEqual({ id: UNKNOWN });
+    expect(early.propertyDependencies.natGateway).toEqual([vnet]);
+    const late = byName(patched, "late");
+    expect(late.inputs.addressPrefix).toBe("10.0.0.0/16");
+    expect(late.inputs.serviceEndpoints).toEqual([
+      {
+        service: {
+          [SECRET_SIG_KEY]: SECRET_SIG,
+          value: `${byName(patched, "rg").urn}|team-a`,
+        },
+      },
+    ]);
+    const stackOutputs = byType(patched, "pulumi:pulumi:Stack").outputs;
+    expect(stackOutputs.late).toBe(late.urn);
+    expect(stackOutputs.group).toMatchObject({ location: "westeurope", resourceGroupName: "rg-outputs" });
   });
 
   it("runs 1,000 azure-native resources with the alias fast path", async () => {

@@ -27,6 +27,7 @@ import type {
 import type * as tsModule from "typescript";
 import { type HostProvider, type PropertyMap, SECRET_SIG_KEY, UNKNOWN } from "../types";
 import type { HostAlias, ProgramResource } from "./program";
+import { applyRuntimePatches } from "./program-runner-patches";
 
 export interface RunnerRequest {
   /** Absolute path of the program entry (file or directory), as `require` takes it. */
@@ -39,6 +40,8 @@ export interface RunnerRequest {
   /** Transpile `.ts` files on the fly (Pulumi.yaml `runtime.options.typescript`, default true). */
   typescript: boolean;
   aliasFastPath: boolean;
+  /** Apply program-runner-patches.ts (identical result); false runs the SDK's own code, as `setMocks` alone does. */
+  runtimePatches: boolean;
   /** Provider configuration per package (`azure-native` → `{ location: "westeurope" }`), for default providers. */
   packageConfig: Record<string, PropertyMap>;
 }
@@ -58,7 +61,7 @@ export interface WireResource extends ProgramResource {
 }
 
 export type RunnerReply =
-  | { ok: true; resources: WireResource[]; droppedAliasSets: DroppedAliasSet[] }
+  | { ok: true; resources: WireResource[]; droppedAliasSets: DroppedAliasSet[]; notes: string[] }
   | { ok: false; message: string; stack?: string };
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -364,12 +367,7 @@ async function run(request: RunnerRequest): Promise<Extract<RunnerReply, { ok: t
   const monitorPrototype = (
     programRequire("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: MockMonitorPrototype } }
   ).MockMonitor.prototype;
-  // Every SDK promise captures a formatted stack trace for leak diagnostics (runtime/debuggable.js); with ~50
-  // output properties per azure-native resource that was most of the remaining run time. Leak reports are
-  // meaningless here: this child waits for all RPCs and then exits.
-  (
-    programRequire("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (p: unknown) => unknown }
-  ).debuggablePromise = (p) => p;
+  const notes = request.runtimePatches ? applyRuntimePatches(programRequire).notes : [];
 
   const { stack, project } = request;
   const registrations: CapturedRegistration[] = [];
@@ -443,7 +441,7 @@ async function run(request: RunnerRequest): Promise<Extract<RunnerReply, { ok: t
     droppedSetByUrn.set(urn, index);
   }
   const resources = assemble(request, registrations, componentOutputs, droppedSetByUrn);
-  return { ok: true, resources, droppedAliasSets };
+  return { ok: true, resources, droppedAliasSets, notes };
 }
 
 function failureReply(error: unknown): RunnerReply {

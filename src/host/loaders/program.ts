@@ -45,6 +45,11 @@ export interface LoadProgramOptions {
   timeoutMs?: number;
   /** Drop azure-native's pure version aliases before the SDK resolves them (identical result). Default true. */
   aliasFastPath?: boolean;
+  /**
+   * Speed patches of `@pulumi/pulumi` internals (no promise leak tracking, no source positions, output properties
+   * built on first read; identical result). Default true; false runs the SDK's own code, as `setMocks` alone does.
+   */
+  runtimePatches?: boolean;
 }
 
 export interface LoadedProgram {
@@ -53,6 +58,8 @@ export interface LoadedProgram {
   resources: ProgramResource[];
   /** The stack's configuration as a pack receives it (`namespace:key` → string); undecryptable secrets omitted. */
   stackConfig: Record<string, string>;
+  /** What the loader could not do as usual (a speed patch skipped: the result is the same, only slower). */
+  notes: string[];
 }
 
 /** The program could not be loaded or run; the message names the file or carries the program's error. */
@@ -386,55 +393,61 @@ export async function loadProgram(opts: LoadProgramOptions): Promise<LoadedProgr
     organization,
     typescript: projectFile.typescript,
     aliasFastPath: opts.aliasFastPath ?? true,
+    runtimePatches: opts.runtimePatches ?? true,
     packageConfig: packageConfig(config),
   };
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const what = `Pulumi program ${projectFile.program} (stack ${stack})`;
 
-  const resources = await new Promise<ProgramResource[]>((resolve, reject) => {
-    const child = spawn(process.execPath, runnerArgs(), {
-      cwd: dir,
-      env: childEnv(project, stack, organization, dir, config),
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-    });
-    let stdout = "";
-    let stderr = "";
-    let reply: RunnerReply | undefined;
-    let timedOut = false;
-    child.stdout?.on("data", (chunk: Buffer) => (stdout = appendTail(stdout, chunk)));
-    child.stderr?.on("data", (chunk: Buffer) => (stderr = appendTail(stderr, chunk)));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.on("message", (message: RunnerReply) => (reply = message));
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      child.kill("SIGKILL");
-      reject(new ProgramLoadError(`${what}: could not start node: ${error.message}`));
-    });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (timedOut) {
-        reject(new ProgramLoadError(`${what} did not finish within ${timeoutMs} ms (killed)`));
-      } else if (reply?.ok === true) {
-        const sets = reply.droppedAliasSets;
-        resolve(reply.resources.map((resource) => withAliases(resource, sets)));
-      } else if (reply !== undefined) {
-        reject(new ProgramLoadError(failureMessage(what, reply, config)));
-      } else {
-        const output = `${stderr}${stdout}`.trim();
-        const status = signal !== null ? `signal ${signal}` : `code ${code}`;
-        reject(
-          new ProgramLoadError(
-            `${what} exited with ${status} before reporting${output ? `:\n${output}` : ""}`,
-          ),
-        );
-      }
-    });
-    child.send(request);
-  });
+  const { resources, notes } = await new Promise<{ resources: ProgramResource[]; notes: string[] }>(
+    (resolve, reject) => {
+      const child = spawn(process.execPath, runnerArgs(), {
+        cwd: dir,
+        env: childEnv(project, stack, organization, dir, config),
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+      });
+      let stdout = "";
+      let stderr = "";
+      let reply: RunnerReply | undefined;
+      let timedOut = false;
+      child.stdout?.on("data", (chunk: Buffer) => (stdout = appendTail(stdout, chunk)));
+      child.stderr?.on("data", (chunk: Buffer) => (stderr = appendTail(stderr, chunk)));
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill("SIGKILL");
+      }, timeoutMs);
+      child.on("message", (message: RunnerReply) => (reply = message));
+      child.on("error", (error) => {
+        clearTimeout(timer);
+        child.kill("SIGKILL");
+        reject(new ProgramLoadError(`${what}: could not start node: ${error.message}`));
+      });
+      child.on("exit", (code, signal) => {
+        clearTimeout(timer);
+        if (timedOut) {
+          reject(new ProgramLoadError(`${what} did not finish within ${timeoutMs} ms (killed)`));
+        } else if (reply?.ok === true) {
+          const sets = reply.droppedAliasSets;
+          resolve({
+            resources: reply.resources.map((resource) => withAliases(resource, sets)),
+            notes: reply.notes,
+          });
+        } else if (reply !== undefined) {
+          reject(new ProgramLoadError(failureMessage(what, reply, config)));
+        } else {
+          const output = `${stderr}${stdout}`.trim();
+          const status = signal !== null ? `signal ${signal}` : `code ${code}`;
+          reject(
+            new ProgramLoadError(
+              `${what} exited with ${status} before reporting${output ? `:\n${output}` : ""}`,
+            ),
+          );
+        }
+      });
+      child.send(request);
+    },
+  );
 
   const stackConfig: Record<string, string> = { ...config.values };
-  return { project, stack, resources, stackConfig };
+  return { project, stack, resources, stackConfig, notes };
 }

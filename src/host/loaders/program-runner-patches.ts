@@ -1,0 +1,212 @@
+/**
+ * Speed patches of `@pulumi/pulumi` internals for the offline program runner (program-runner.ts). None changes
+ * what a registration carries that the loader captures (type, name, parent, inputs, dependencies, property
+ * dependencies, provider, aliases): they remove work whose only product is diagnostics for a real deployment,
+ * or defer work nobody may ever ask for.
+ *
+ * Every patch checks the shape of what it replaces (the function exists and its source still reads as in the
+ * versions it was written against, @pulumi/pulumi 3.248) and is skipped otherwise: the runner then takes the
+ * SDK's own path, which is slower but equally correct, and the loader reports a note saying which patch was
+ * skipped and why.
+ */
+
+/** How the runner resolves modules: the program's own `@pulumi/pulumi` copy must be the one patched. */
+export type ModuleRequire = (id: string) => unknown;
+
+/** Settles one property of a resource, as the SDK's `transferProperties` resolvers do. */
+type PropertyResolver = (
+  v: unknown,
+  isKnown: boolean,
+  isSecret: boolean,
+  deps?: unknown[],
+  err?: Error,
+) => void;
+
+type OutputConstructor = new (
+  resources: unknown,
+  promise: Promise<unknown>,
+  isKnown: Promise<boolean>,
+  isSecret: Promise<boolean>,
+  allResources: Promise<unknown>,
+) => unknown;
+
+interface RpcModule {
+  transferProperties: (onto: object, label: string, props: Record<string, unknown>) => unknown;
+}
+
+interface PatchOutcome {
+  /** Names of the patches in place. */
+  applied: string[];
+  /** One line per patch that was skipped: which, and why. */
+  notes: string[];
+}
+
+/** Whether `fn` is a function whose source still contains every marker (the shape a patch was written for). */
+function hasShape(fn: unknown, markers: string[]): fn is (...args: never[]) => unknown {
+  if (typeof fn !== "function") return false;
+  const source = Function.prototype.toString.call(fn);
+  return markers.every((marker) => source.includes(marker));
+}
+
+/**
+ * Every SDK promise captures a formatted stack trace for leak diagnostics (runtime/debuggable.js) and is
+ * tracked in a leak set until it settles; with ~50 output properties per azure-native resource that was most of
+ * the run time. Leak reports are meaningless here: the runner waits for every RPC and then exits.
+ */
+function noPromiseLeakTracking(pulumiRequire: ModuleRequire): string | undefined {
+  const debuggable = pulumiRequire("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise?: unknown };
+  if (!hasShape(debuggable.debuggablePromise, ["leakCandidates", "_debugStackTrace"])) {
+    return "runtime/debuggable.js debuggablePromise";
+  }
+  debuggable.debuggablePromise = (p: unknown) => p;
+  return undefined;
+}
+
+/**
+ * The Resource constructor captures the whole call stack (Error.stackTraceLimit = Infinity), parses it and
+ * turns every frame into a file URL, for the engine's source positions. The loader captures neither.
+ */
+function noSourcePositions(pulumiRequire: ModuleRequire): string | undefined {
+  const { Resource } = pulumiRequire("@pulumi/pulumi/resource") as { Resource?: { stackTrace?: unknown } };
+  if (Resource === undefined || !hasShape(Resource.stackTrace, ["callsites", "pathToFileURL"])) {
+    return "resource.js Resource.stackTrace";
+  }
+  Resource.stackTrace = () => [];
+  return undefined;
+}
+
+/**
+ * `transferProperties` gives every output property of a resource an Output built on four pending promises,
+ * and OutputImpl chains ~8 more on them: ~50 Outputs and ~600 promises and closures per azure-native resource,
+ * nearly all of which no program ever reads, and which live until the registration answers. Here a property
+ * becomes a getter that builds the SDK's Output on first read: before the registration answers, exactly as the
+ * SDK does (pending promises that the resolver settles later); after, on promises already settled with what the
+ * resolver received. A failed registration builds and rejects every Output at once, as the SDK does.
+ */
+function lazyOutputProperties(pulumiRequire: ModuleRequire): string | undefined {
+  const rpc = pulumiRequire("@pulumi/pulumi/runtime/rpc") as Partial<RpcModule>;
+  const { Output } = pulumiRequire("@pulumi/pulumi/output") as { Output?: unknown };
+  const { isGrpcError } = pulumiRequire("@pulumi/pulumi/errors") as { isGrpcError?: unknown };
+  const markers = [
+    "resolvers[k] = (v, isKnown, isSecret, deps = [], err) =>",
+    "isGrpcError(err)",
+    "onto[k] = new output_1.Output(onto, debuggable_1.debuggablePromise(",
+  ];
+  if (
+    !hasShape(rpc.transferProperties, markers) ||
+    typeof Output !== "function" ||
+    Output.length !== 5 ||
+    typeof isGrpcError !== "function"
+  ) {
+    return "runtime/rpc.js transferProperties";
+  }
+  const OutputClass = Output as OutputConstructor;
+  const grpcError = isGrpcError as (err: unknown) => boolean;
+  rpc.transferProperties = (onto, label, props) => {
+    const resolvers: Record<string, PropertyResolver> = {};
+    for (const key of Object.keys(props)) {
+      if (key === "id" || key === "urn") continue;
+      if (Object.prototype.hasOwnProperty.call(onto, key)) {
+        throw new Error(`Property '${key}' is already initialized on target '${label}`);
+      }
+      resolvers[key] = lazyOutputProperty(onto, key, OutputClass, grpcError);
+    }
+    return resolvers;
+  };
+  return undefined;
+}
+
+/** One property of {@link lazyOutputProperties}: defines the getter on `onto` and returns the resolver. */
+function lazyOutputProperty(
+  onto: object,
+  key: string,
+  Output: OutputConstructor,
+  isGrpcError: (err: unknown) => boolean,
+): PropertyResolver {
+  /** What the resolver received, until an Output is built from it. */
+  let settled: { value: unknown; isKnown: boolean; isSecret: boolean; deps: unknown[] } | undefined;
+  /** The pending Output's settlers, when it was read before the registration answered. */
+  let pending: { resolve: (values: unknown[]) => void; reject: (err: Error) => void } | undefined;
+  let built = false;
+
+  const define = (value: unknown): void => {
+    Object.defineProperty(onto, key, { value, writable: true, enumerable: true, configurable: true });
+  };
+  const build = (): unknown => {
+    built = true;
+    if (settled !== undefined) {
+      const output = new Output(
+        onto,
+        Promise.resolve(settled.value),
+        Promise.resolve(settled.isKnown),
+        Promise.resolve(settled.isSecret),
+        Promise.resolve(settled.deps),
+      );
+      settled = undefined;
+      return output;
+    }
+    const settlers: ((value: unknown) => void)[] = [];
+    const rejecters: ((err: Error) => void)[] = [];
+    const promise = <T>(): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        settlers.push(resolve as (value: unknown) => void);
+        rejecters.push(reject);
+      });
+    const output = new Output(onto, promise(), promise<boolean>(), promise<boolean>(), promise());
+    pending = {
+      resolve: (values) => settlers.forEach((resolve, index) => resolve(values[index])),
+      reject: (err) => rejecters.forEach((reject) => reject(err)),
+    };
+    return output;
+  };
+
+  Object.defineProperty(onto, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const output = build();
+      define(output);
+      return output;
+    },
+    set: define,
+  });
+
+  return (value, isKnown, isSecret, deps = [], err) => {
+    if (err) {
+      // As the SDK: an RPC error leaves the Output pending (the runtime is shutting down); any other rejects it.
+      if (isGrpcError(err)) return;
+      if (!built) define(build());
+      pending?.reject(err);
+    } else if (pending !== undefined) {
+      pending.resolve([value, isKnown, isSecret, deps]);
+    } else if (!built) {
+      settled = { value, isKnown, isSecret, deps };
+    }
+  };
+}
+
+const PATCHES: [name: string, apply: (pulumiRequire: ModuleRequire) => string | undefined][] = [
+  ["no promise leak tracking", noPromiseLeakTracking],
+  ["no source positions", noSourcePositions],
+  ["lazy output properties", lazyOutputProperties],
+];
+
+/**
+ * Applies every patch whose target still has the expected shape; each one skipped yields a note (the run stays
+ * correct, only slower).
+ */
+export function applyRuntimePatches(pulumiRequire: ModuleRequire): PatchOutcome {
+  const outcome: PatchOutcome = { applied: [], notes: [] };
+  for (const [name, apply] of PATCHES) {
+    const mismatch = apply(pulumiRequire);
+    if (mismatch === undefined) {
+      outcome.applied.push(name);
+    } else {
+      outcome.notes.push(
+        `@pulumi/pulumi internals differ from the version this loader was written for (${mismatch}): ` +
+          `"${name}" not applied; the program runs on the SDK's own, slower path`,
+      );
+    }
+  }
+  return outcome;
+}
