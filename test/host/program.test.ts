@@ -277,6 +277,16 @@ describe("program loader", () => {
     expect(stackOutputs.group).toMatchObject({ location: "westeurope", resourceGroupName: "rg-outputs" });
   });
 
+  it("gives a program that computes closure code paths the npm modules the runner defers", async () => {
+    const [patched, stock] = await Promise.all([
+      loadProgram({ dir: fixture("closure"), stack: "test" }),
+      loadProgram({ dir: fixture("closure"), stack: "test", runtimePatches: false }),
+    ]);
+    const outputs = byType(patched, "pulumi:pulumi:Stack").outputs;
+    expect(outputs).toEqual({ codePaths: ["index.ts"] });
+    expect(byType(stock, "pulumi:pulumi:Stack").outputs).toEqual(outputs);
+  });
+
   it("runs 1,000 azure-native resources with the alias fast path", async () => {
     const program = await loadProgram({ dir: fixture("many"), stack: "test" });
     const pools = program.resources.filter((r) => r.type === "azure-native:containerservice:AgentPool");

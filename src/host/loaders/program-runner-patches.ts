@@ -10,6 +10,9 @@
  * skipped and why.
  */
 
+import * as fs from "fs";
+import nodeModule from "module";
+
 /** How the runner resolves modules: the program's own `@pulumi/pulumi` copy must be the one patched. */
 export type ModuleRequire = (id: string) => unknown;
 
@@ -209,4 +212,60 @@ export function applyRuntimePatches(pulumiRequire: ModuleRequire): PatchOutcome 
     }
   }
   return outcome;
+}
+
+type ModuleLoad = (request: string, parent: { filename?: string } | undefined, isMain: boolean) => unknown;
+
+/**
+ * `@pulumi/pulumi` loads npm's dependency-tree library (`@npmcli/arborist`, with pacote, sigstore and an HTTP
+ * cache) and `normalize-package-data` at start-up, for one use: finding the packages a serialized function
+ * closure needs (runtime/closure/codePaths.js). That was ~0.35–0.7 s of every run's ~1.4 s module load, and a
+ * program under mocks rarely serializes a closure. Here codePaths.js gets stand-ins that load the real module
+ * on first use. Call before the program loads `@pulumi/pulumi`; `codePathsFile` is the program's copy.
+ *
+ * Returns a note when codePaths.js does not read as expected (then nothing is deferred).
+ */
+export function deferClosureDependencies(codePathsFile: string): string | undefined {
+  let source = "";
+  try {
+    source = fs.readFileSync(codePathsFile, "utf8");
+  } catch {
+    // Checked below: an unreadable file is an unexpected shape.
+  }
+  const arboristMembers = new Set([...source.matchAll(/\barborist\.(\w+)/g)].map((match) => match[1]));
+  if (
+    !source.includes('arborist = __importStar(require("@npmcli/arborist"))') ||
+    !source.includes('normalize_package_data_1 = __importDefault(require("normalize-package-data"))') ||
+    arboristMembers.size !== 1 ||
+    !arboristMembers.has("Arborist")
+  ) {
+    return (
+      "@pulumi/pulumi internals differ from the version this loader was written for " +
+      '(runtime/closure/codePaths.js): "deferred closure dependencies" not applied; start-up is slower'
+    );
+  }
+  const loader = nodeModule as unknown as { _load: ModuleLoad };
+  const load = loader._load;
+  loader._load = function (this: unknown, request, parent, isMain) {
+    if (parent?.filename === codePathsFile) {
+      const real = (): unknown => load.call(this, request, parent, false);
+      // Both are imported through TypeScript's interop helpers, which take an `__esModule` object as it is.
+      if (request === "@npmcli/arborist") {
+        return {
+          __esModule: true,
+          get Arborist() {
+            return (real() as { Arborist: unknown }).Arborist;
+          },
+        };
+      }
+      if (request === "normalize-package-data") {
+        return {
+          __esModule: true,
+          default: (...args: unknown[]) => (real() as (...a: unknown[]) => unknown)(...args),
+        };
+      }
+    }
+    return load.call(this, request, parent, isMain);
+  };
+  return undefined;
 }

@@ -27,7 +27,7 @@ import type {
 import type * as tsModule from "typescript";
 import { type HostProvider, type PropertyMap, SECRET_SIG_KEY, UNKNOWN } from "../types";
 import type { HostAlias, ProgramResource } from "./program";
-import { applyRuntimePatches } from "./program-runner-patches";
+import { applyRuntimePatches, deferClosureDependencies } from "./program-runner-patches";
 
 export interface RunnerRequest {
   /** Absolute path of the program entry (file or directory), as `require` takes it. */
@@ -355,6 +355,17 @@ function mapStack(stack: string): string {
   );
 }
 
+/** {@link deferClosureDependencies} for the program's @pulumi/pulumi; nothing when it has none (it fails next). */
+function deferProgramClosureDependencies(programRequire: NodeJS.Require): string | undefined {
+  let codePathsFile: string;
+  try {
+    codePathsFile = programRequire.resolve("@pulumi/pulumi/runtime/closure/codePaths");
+  } catch {
+    return undefined;
+  }
+  return deferClosureDependencies(codePathsFile);
+}
+
 async function run(request: RunnerRequest): Promise<Extract<RunnerReply, { ok: true }>> {
   if (request.typescript) {
     registerTypeScript(request.projectDir);
@@ -363,11 +374,13 @@ async function run(request: RunnerRequest): Promise<Extract<RunnerReply, { ok: t
   // provider SDKs) load.
   const isDirectory = fs.statSync(request.program).isDirectory();
   const programRequire = createRequire(isDirectory ? path.join(request.program, path.sep) : request.program);
+  const startupNote = request.runtimePatches ? deferProgramClosureDependencies(programRequire) : undefined;
   const pulumi = programRequire("@pulumi/pulumi") as typeof pulumiModule;
   const monitorPrototype = (
     programRequire("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: MockMonitorPrototype } }
   ).MockMonitor.prototype;
   const notes = request.runtimePatches ? applyRuntimePatches(programRequire).notes : [];
+  if (startupNote !== undefined) notes.unshift(startupNote);
 
   const { stack, project } = request;
   const registrations: CapturedRegistration[] = [];

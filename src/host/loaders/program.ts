@@ -47,7 +47,8 @@ export interface LoadProgramOptions {
   aliasFastPath?: boolean;
   /**
    * Speed patches of `@pulumi/pulumi` internals (no promise leak tracking, no source positions, output properties
-   * built on first read; identical result). Default true; false runs the SDK's own code, as `setMocks` alone does.
+   * built on first read, npm's dependency-tree modules loaded on first use; identical result). Default true; false
+   * runs the SDK's own code, as `setMocks` alone does.
    */
   runtimePatches?: boolean;
 }
