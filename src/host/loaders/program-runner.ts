@@ -186,7 +186,15 @@ function flattenMap(map: PropertyMap): PropertyMap {
   return flattenResourceReferences(map) as PropertyMap;
 }
 
-function capture(req: RegisterResourceRequest, urn: string): CapturedRegistration {
+/**
+ * `shareInputs`: the mock monitor converts the same `Struct` right after the capture and, like the capture, only
+ * reads the result, so one conversion serves both (a Struct-to-JavaScript conversion per resource saved).
+ */
+function capture(req: RegisterResourceRequest, urn: string, shareInputs: boolean): CapturedRegistration {
+  const object = req.getObject();
+  const converted = object?.toJavaScript();
+  if (object !== undefined && converted !== undefined && shareInputs) object.toJavaScript = () => converted;
+  const inputs = (converted ?? {}) as PropertyMap;
   const propertyDependencies: Record<string, string[]> = {};
   req.getPropertydependenciesMap().forEach((deps, key) => {
     propertyDependencies[key] = deps.getUrnsList();
@@ -197,7 +205,7 @@ function capture(req: RegisterResourceRequest, urn: string): CapturedRegistratio
     name: req.getName(),
     custom: req.getCustom(),
     parent: req.getParent(),
-    inputs: (req.getObject()?.toJavaScript() ?? {}) as PropertyMap,
+    inputs,
     dependencies: req.getDependenciesList(),
     propertyDependencies,
     providerRef: req.getProvider(),
@@ -389,7 +397,11 @@ async function run(request: RunnerRequest): Promise<Extract<RunnerReply, { ok: t
   const registerResource = monitorPrototype.registerResource;
   monitorPrototype.registerResource = function (req, callback) {
     registrations.push(
-      capture(req, engineUrn(stack, project, req.getParent(), req.getType(), req.getName())),
+      capture(
+        req,
+        engineUrn(stack, project, req.getParent(), req.getType(), req.getName()),
+        request.runtimePatches,
+      ),
     );
     return registerResource.call(this, req, callback);
   };
