@@ -142,6 +142,37 @@ function pureVersionAliasType(alias: unknown, type: string): string | undefined 
   return withoutVersion(aliasType) === withoutVersion(type) ? aliasType : undefined;
 }
 
+/** The last dropped-alias set per resource type: the resources of a class share one, usually. */
+const droppedSetsByType = new Map<string, DroppedAliasSet>();
+
+/**
+ * Splits `aliases` into the pure version aliases to drop (as a {@link DroppedAliasSet}) and the ones to keep.
+ * A resource whose aliases match the last set of its type gets that very object, so 1,000 AgentPools make one
+ * set (and no 110,000 position/type pairs).
+ */
+function splitAliases(aliases: unknown[], type: string): { set?: DroppedAliasSet; kept: unknown[] } {
+  const cached = droppedSetsByType.get(type);
+  const kept: unknown[] = [];
+  const types: DroppedAliasSet["types"] = [];
+  let matchesCached = cached !== undefined && cached.originalLength === aliases.length;
+  aliases.forEach((alias, index) => {
+    const aliasType = pureVersionAliasType(alias, type);
+    if (aliasType === undefined) {
+      kept.push(alias);
+      return;
+    }
+    const expected = matchesCached ? cached?.types[types.length] : undefined;
+    matchesCached = expected !== undefined && expected[0] === index && expected[1] === aliasType;
+    types.push(matchesCached && expected !== undefined ? expected : [index, aliasType]);
+  });
+  if (types.length === 0) return { kept };
+  if (matchesCached && cached !== undefined && types.length === cached.types.length)
+    return { set: cached, kept };
+  const set = { originalLength: aliases.length, types };
+  droppedSetsByType.set(type, set);
+  return { set, kept };
+}
+
 function wireAlias(alias: WireAlias): HostAlias {
   const spec = alias.getSpec();
   if (!alias.hasSpec() || spec === undefined) {
@@ -430,15 +461,10 @@ async function run(request: RunnerRequest): Promise<Extract<RunnerReply, { ok: t
       pulumi.runtime.registerStackTransformation((args) => {
         const aliases = args.opts.aliases;
         if (aliases === undefined || aliases.length === 0) return undefined;
-        const types: DroppedAliasSet["types"] = [];
-        const kept = aliases.filter((alias, index) => {
-          const type = pureVersionAliasType(alias, args.type);
-          if (type !== undefined) types.push([index, type]);
-          return type === undefined;
-        });
-        if (types.length === 0) return undefined;
-        dropped.push({ resource: args.resource, set: { originalLength: aliases.length, types } });
-        return { props: args.props, opts: { ...args.opts, aliases: kept } };
+        const { set, kept } = splitAliases(aliases, args.type);
+        if (set === undefined) return undefined;
+        dropped.push({ resource: args.resource, set });
+        return { props: args.props, opts: { ...args.opts, aliases: kept as typeof aliases } };
       });
     }
     // As @pulumi/pulumi's cmd/run does for CommonJS programs: an exported function is the program.
@@ -452,16 +478,15 @@ async function run(request: RunnerRequest): Promise<Extract<RunnerReply, { ok: t
   await new Promise((resolve) => setImmediate(resolve));
 
   const droppedAliasSets: DroppedAliasSet[] = [];
-  const setIndex = new Map<string, number>();
+  const setIndex = new Map<DroppedAliasSet, number>();
   const droppedSetByUrn = new Map<string, number>();
   for (const entry of dropped) {
     // URNs are always known, even during preview; by now every registration has completed.
     const urn = await new Promise<string>((resolve) => entry.resource.urn.apply(resolve));
-    const key = JSON.stringify(entry.set);
-    let index = setIndex.get(key);
+    let index = setIndex.get(entry.set);
     if (index === undefined) {
       index = droppedAliasSets.push(entry.set) - 1;
-      setIndex.set(key, index);
+      setIndex.set(entry.set, index);
     }
     droppedSetByUrn.set(urn, index);
   }
