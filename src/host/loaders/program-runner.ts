@@ -52,6 +52,7 @@ export interface RunnerRequest {
  */
 export interface DroppedAliasSet {
   originalLength: number;
+  /** In increasing position order. */
   types: [position: number, type: string][];
 }
 

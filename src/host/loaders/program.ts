@@ -359,12 +359,15 @@ function withAliases(wire: WireResource, sets: DroppedAliasSet[]): ProgramResour
   const set = droppedAliases === undefined ? undefined : sets[droppedAliases];
   if (set === undefined) return resource;
   const sent = resource.aliases ?? [];
-  const dropped = new Map(set.types);
   const aliases: HostAlias[] = [];
   let next = 0;
+  // `set.types` is in position order.
+  let droppedIndex = 0;
   for (let position = 0; position < set.originalLength; position++) {
-    const type = dropped.get(position);
-    if (type !== undefined) {
+    const dropped = set.types[droppedIndex];
+    if (dropped !== undefined && dropped[0] === position) {
+      droppedIndex++;
+      const type = dropped[1];
       aliases.push(resource.parent === undefined ? { type } : { type, parentUrn: resource.parent });
     } else if (next < sent.length) {
       aliases.push(sent[next++]);
