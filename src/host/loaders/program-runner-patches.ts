@@ -103,8 +103,7 @@ function lazyOutputProperties(pulumiRequire: ModuleRequire): string | undefined 
   ) {
     return "runtime/rpc.js transferProperties";
   }
-  const OutputClass = Output as OutputConstructor;
-  const grpcError = isGrpcError as (err: unknown) => boolean;
+  const lazy = new LazyOutputs(Output as OutputConstructor, isGrpcError as (err: unknown) => boolean);
   rpc.transferProperties = (onto, label, props) => {
     const resolvers: Record<string, PropertyResolver> = {};
     for (const key of Object.keys(props)) {
@@ -112,41 +111,106 @@ function lazyOutputProperties(pulumiRequire: ModuleRequire): string | undefined 
       if (Object.prototype.hasOwnProperty.call(onto, key)) {
         throw new Error(`Property '${key}' is already initialized on target '${label}`);
       }
-      resolvers[key] = lazyOutputProperty(onto, key, OutputClass, grpcError);
+      resolvers[key] = lazy.define(onto, key);
     }
     return resolvers;
   };
   return undefined;
 }
 
-/** One property of {@link lazyOutputProperties}: defines the getter on `onto` and returns the resolver. */
-function lazyOutputProperty(
-  onto: object,
-  key: string,
-  Output: OutputConstructor,
-  isGrpcError: (err: unknown) => boolean,
-): PropertyResolver {
+/** The state of one lazy output property. */
+interface LazySlot {
+  owner: object;
   /** What the resolver received, until an Output is built from it. */
-  let settled: { value: unknown; isKnown: boolean; isSecret: boolean; deps: unknown[] } | undefined;
+  settled?: { value: unknown; isKnown: boolean; isSecret: boolean; deps: unknown[] };
   /** The pending Output's settlers, when it was read before the registration answered. */
-  let pending: { resolve: (values: unknown[]) => void; reject: (err: Error) => void } | undefined;
-  let built = false;
+  pending?: { resolve: (values: unknown[]) => void; reject: (err: Error) => void };
+  built: boolean;
+}
 
-  const define = (value: unknown): void => {
-    Object.defineProperty(onto, key, { value, writable: true, enumerable: true, configurable: true });
-  };
-  const build = (): unknown => {
-    built = true;
+/** Where a resource keeps its lazy slots (non-enumerable, so nothing that walks a resource's properties sees it). */
+const SLOTS = Symbol("aks-guardrails lazy output slots");
+
+type WithSlots = { [SLOTS]?: Record<string, LazySlot> };
+
+/**
+ * The getters are shared by every resource (one pair per property name, `this` is the resource), so a property
+ * costs its slot and its resolver: ~50 properties × 1,000 resources are alive until their registrations answer.
+ */
+class LazyOutputs {
+  private readonly accessors = new Map<string, PropertyDescriptor>();
+
+  constructor(
+    private readonly Output: OutputConstructor,
+    private readonly isGrpcError: (err: unknown) => boolean,
+  ) {}
+
+  /** Defines the getter of `onto[key]` and returns its resolver. */
+  define(onto: object, key: string): PropertyResolver {
+    const holder = onto as WithSlots;
+    let slots = holder[SLOTS];
+    if (slots === undefined) {
+      slots = {};
+      Object.defineProperty(onto, SLOTS, { value: slots });
+    }
+    const slot: LazySlot = { owner: onto, built: false };
+    slots[key] = slot;
+    Object.defineProperty(onto, key, this.accessor(key));
+    return (value, isKnown, isSecret, deps = [], err) => {
+      if (err) {
+        // As the SDK: an RPC error leaves the Output pending (the runtime is shutting down); any other rejects it.
+        if (this.isGrpcError(err)) return;
+        if (!slot.built) this.read(slot, key);
+        slot.pending?.reject(err);
+      } else if (slot.pending !== undefined) {
+        slot.pending.resolve([value, isKnown, isSecret, deps]);
+      } else if (!slot.built) {
+        slot.settled = { value, isKnown, isSecret, deps };
+      }
+    };
+  }
+
+  private accessor(key: string): PropertyDescriptor {
+    let descriptor = this.accessors.get(key);
+    if (descriptor === undefined) {
+      const read = (slot: LazySlot): unknown => this.read(slot, key);
+      descriptor = {
+        enumerable: true,
+        configurable: true,
+        get(this: WithSlots) {
+          const slot = this[SLOTS]?.[key];
+          return slot === undefined ? undefined : read(slot);
+        },
+        set(this: object, value: unknown) {
+          const slot = (this as WithSlots)[SLOTS]?.[key];
+          if (slot?.owner === this) slot.built = true;
+          defineValue(this, key, value);
+        },
+      };
+      this.accessors.set(key, descriptor);
+    }
+    return descriptor;
+  }
+
+  /** Builds the slot's Output (once) and makes it the property's plain value. */
+  private read(slot: LazySlot, key: string): unknown {
+    const output = this.build(slot);
+    defineValue(slot.owner, key, output);
+    return output;
+  }
+
+  private build(slot: LazySlot): unknown {
+    slot.built = true;
+    const { settled } = slot;
     if (settled !== undefined) {
-      const output = new Output(
-        onto,
+      slot.settled = undefined;
+      return new this.Output(
+        slot.owner,
         Promise.resolve(settled.value),
         Promise.resolve(settled.isKnown),
         Promise.resolve(settled.isSecret),
         Promise.resolve(settled.deps),
       );
-      settled = undefined;
-      return output;
     }
     const settlers: ((value: unknown) => void)[] = [];
     const rejecters: ((err: Error) => void)[] = [];
@@ -155,37 +219,17 @@ function lazyOutputProperty(
         settlers.push(resolve as (value: unknown) => void);
         rejecters.push(reject);
       });
-    const output = new Output(onto, promise(), promise<boolean>(), promise<boolean>(), promise());
-    pending = {
+    const output = new this.Output(slot.owner, promise(), promise<boolean>(), promise<boolean>(), promise());
+    slot.pending = {
       resolve: (values) => settlers.forEach((resolve, index) => resolve(values[index])),
       reject: (err) => rejecters.forEach((reject) => reject(err)),
     };
     return output;
-  };
+  }
+}
 
-  Object.defineProperty(onto, key, {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      const output = build();
-      define(output);
-      return output;
-    },
-    set: define,
-  });
-
-  return (value, isKnown, isSecret, deps = [], err) => {
-    if (err) {
-      // As the SDK: an RPC error leaves the Output pending (the runtime is shutting down); any other rejects it.
-      if (isGrpcError(err)) return;
-      if (!built) define(build());
-      pending?.reject(err);
-    } else if (pending !== undefined) {
-      pending.resolve([value, isKnown, isSecret, deps]);
-    } else if (!built) {
-      settled = { value, isKnown, isSecret, deps };
-    }
-  };
+function defineValue(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 const PATCHES: [name: string, apply: (pulumiRequire: ModuleRequire) => string | undefined][] = [
