@@ -12,6 +12,7 @@ describe("runtime patches of @pulumi/pulumi for the program runner", () => {
         "no promise leak tracking",
         "no source positions",
         "lazy output properties",
+        "direct mock responses",
       ]);
     });
   });
@@ -29,7 +30,8 @@ describe("runtime patches of @pulumi/pulumi for the program runner", () => {
     };
     const outcome = applyRuntimePatches((id) => modules[id]);
     expect(outcome.applied).toEqual([]);
-    expect(outcome.notes).toHaveLength(3);
+    expect(outcome.notes).toHaveLength(4);
+    expect(outcome.notes[3]).toMatch(/"direct mock responses" not applied/);
     expect(outcome.notes[2]).toMatch(
       /internals differ .*\(runtime\/rpc\.js transferProperties\): "lazy output properties" not applied/,
     );

@@ -232,10 +232,103 @@ function defineValue(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
+/** The parts of MockMonitor (runtime/mocks.js) that {@link directMockResponses} uses. */
+interface MockMonitorInstance {
+  mocks: {
+    newResource(args: {
+      type: string;
+      name: string;
+      inputs: unknown;
+      provider: string;
+      custom: boolean;
+      id: string;
+    }): Promise<{ id?: string; state: unknown }> | { id?: string; state: unknown };
+  };
+  newUrn(parent: string, type: string, name: string): string;
+  resources: Map<string, { urn: string; id: string | null; state: unknown }>;
+}
+
+/** The RegisterResourceRequest getters the mock reads. */
+interface MockRegistration {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getCustom(): boolean;
+  getImportid(): string;
+  getObject(): unknown;
+}
+
+/**
+ * MockMonitor answers a registration with a protobuf Struct built from the mock's state, which the SDK at once
+ * converts back to JavaScript (runtime/resource.js `resolveOutputs` only calls its `toJavaScript`). This does
+ * what MockMonitor.registerResource does and answers with the state itself, in the duck-typed response the SDK
+ * builds when it has no monitor: two conversions of every resource's properties saved.
+ */
+function directMockResponses(pulumiRequire: ModuleRequire): string | undefined {
+  const { MockMonitor } = pulumiRequire("@pulumi/pulumi/runtime/mocks") as {
+    MockMonitor?: { prototype: { registerResource?: unknown } };
+  };
+  const rpc = pulumiRequire("@pulumi/pulumi/runtime/rpc") as {
+    serializeProperties?: unknown;
+    deserializeProperties?: unknown;
+  };
+  const markers = [
+    "this.mocks.newResource({",
+    "inputs: rpc_1.deserializeProperties(req.getObject()),",
+    "const urn = this.newUrn(req.getParent(), req.getType(), req.getName());",
+    'const serializedState = await rpc_1.serializeProperties("", result.state);',
+    "this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });",
+    "response.setObject(structproto.Struct.fromJavaScript(serializedState));",
+  ];
+  const prototype = MockMonitor?.prototype;
+  if (
+    prototype === undefined ||
+    !hasShape(prototype.registerResource, markers) ||
+    typeof rpc.serializeProperties !== "function" ||
+    typeof rpc.deserializeProperties !== "function"
+  ) {
+    return "runtime/mocks.js MockMonitor.registerResource";
+  }
+  const serializeProperties = rpc.serializeProperties as (label: string, props: unknown) => Promise<unknown>;
+  const deserializeProperties = rpc.deserializeProperties as (struct: unknown) => unknown;
+  prototype.registerResource = async function (
+    this: MockMonitorInstance,
+    req: MockRegistration,
+    callback: (err: unknown, resp: unknown) => void,
+  ): Promise<void> {
+    try {
+      const result = await this.mocks.newResource({
+        type: req.getType(),
+        name: req.getName(),
+        inputs: deserializeProperties(req.getObject()),
+        provider: req.getProvider(),
+        custom: req.getCustom(),
+        id: req.getImportid(),
+      });
+      const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
+      const serializedState = await serializeProperties("", result.state);
+      this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });
+      const id = result.id || "";
+      callback(null, {
+        getUrn: () => urn,
+        getId: () => id,
+        getObject: () => ({ toJavaScript: () => serializedState }),
+        getPropertydependenciesMap: () => undefined,
+        getResult: () => 0,
+      });
+    } catch (err) {
+      callback(err, undefined);
+    }
+  };
+  return undefined;
+}
+
 const PATCHES: [name: string, apply: (pulumiRequire: ModuleRequire) => string | undefined][] = [
   ["no promise leak tracking", noPromiseLeakTracking],
   ["no source positions", noSourcePositions],
   ["lazy output properties", lazyOutputProperties],
+  ["direct mock responses", directMockResponses],
 ];
 
 /**
@@ -245,7 +338,13 @@ const PATCHES: [name: string, apply: (pulumiRequire: ModuleRequire) => string | 
 export function applyRuntimePatches(pulumiRequire: ModuleRequire): PatchOutcome {
   const outcome: PatchOutcome = { applied: [], notes: [] };
   for (const [name, apply] of PATCHES) {
-    const mismatch = apply(pulumiRequire);
+    let mismatch: string | undefined;
+    try {
+      mismatch = apply(pulumiRequire);
+    } catch (error) {
+      // A module that is missing or laid out differently: the same as a function of another shape.
+      mismatch = error instanceof Error ? error.message : String(error);
+    }
     if (mismatch === undefined) {
       outcome.applied.push(name);
     } else {
