@@ -11,6 +11,28 @@ import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 
+// azure-native loads each resource class on first use: load every class used below up front, so that `count: 0`
+// loads the same modules as `count: 1000` and the module load is not counted as program execution.
+const resourceClasses: unknown[] = [
+  compute.VirtualMachineScaleSet,
+  compute.VirtualMachineScaleSetExtension,
+  containerservice.AgentPool,
+  containerservice.ManagedCluster,
+  keyvault.Vault,
+  network.NetworkSecurityGroup,
+  network.PublicIPAddress,
+  network.Route,
+  network.RouteTable,
+  network.SecurityRule,
+  network.Subnet,
+  network.VirtualNetwork,
+  resources.ResourceGroup,
+  storage.StorageAccount,
+];
+if (resourceClasses.some((resourceClass) => typeof resourceClass !== "function")) {
+  throw new Error("an azure-native resource class did not load");
+}
+
 const count = new pulumi.Config().requireNumber("count");
 let registered = 0;
 /** Registers the next resource unless `count` is reached. */
