@@ -32,6 +32,7 @@ export type ParsedArgs =
       stack?: string;
       config?: string;
       stackTags: Record<string, string>;
+      concurrency: number;
     } & CommonArgs)
   | {
       command: "baseline";
@@ -59,8 +60,8 @@ export const DEFAULT_SCAN_CONCURRENCY = 8;
 export const USAGE = `aks-guardrails — AKS support-policy guardrails for Pulumi, run through the real policy pack
 
 Usage:
-  aks-guardrails scan <file|-> [--stack NAME] [--config FILE] [--stack-config FILE] [--stack-tag NAME=VALUE]... [--format text|json|sarif]
-  aks-guardrails preview [--program DIR] [--stack NAME] [--config FILE] [--stack-tag NAME=VALUE]... [--format text|json|sarif]
+  aks-guardrails scan <file|-> [--stack NAME] [--config FILE] [--stack-config FILE] [--stack-tag NAME=VALUE]... [--format text|json|sarif] [--concurrency N]
+  aks-guardrails preview [--program DIR] [--stack NAME] [--config FILE] [--stack-tag NAME=VALUE]... [--format text|json|sarif] [--concurrency N]
   aks-guardrails baseline <file|-> [--stack NAME] [--config FILE] [--output FILE] [--expires YYYY-MM-DD]
   aks-guardrails rules [--format text|json]
   aks-guardrails stage-policypack <dir>
@@ -87,7 +88,7 @@ Options:
   --output FILE           baseline: where to write (default: the --config file, else policy-config.json; - for stdout)
   --expires YYYY-MM-DD    baseline: the last day the written exemptions apply
   --format FORMAT         text (default), json or sarif
-  --concurrency N         Remediate/Analyze calls in flight (scan; default ${DEFAULT_SCAN_CONCURRENCY}; 1 is the engine's order)
+  --concurrency N         Remediate/Analyze calls in flight (scan, preview; default ${DEFAULT_SCAN_CONCURRENCY}; 1 is the engine's order)
   --quiet                 text format: print only findings and the summary line; no progress line
   --no-color              never colour text output (colour is used only on a terminal; NO_COLOR is honoured)
   -h, --help, --version
@@ -154,10 +155,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     case "scan": {
       allow("--stack", "--config", "--stack-config", "--format", "--stack-tag", "--concurrency");
       if (rest.length !== 1) throw new UsageError("scan takes exactly one file (or - for standard input)");
-      const concurrency = Number(values.get("--concurrency") ?? String(DEFAULT_SCAN_CONCURRENCY));
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-        throw new UsageError("--concurrency must be an integer from 1 to 64");
-      }
+      const concurrency = parseConcurrency(values.get("--concurrency"));
       return {
         command,
         file: rest[0],
@@ -184,7 +182,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         expires: values.get("--expires"),
       };
     case "preview":
-      allow("--program", "--stack", "--config", "--format", "--stack-tag");
+      allow("--program", "--stack", "--config", "--format", "--stack-tag", "--concurrency");
       if (rest.length)
         throw new UsageError(`preview takes no positional arguments (got "${rest[0]}"); use --program DIR`);
       return {
@@ -193,6 +191,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         stack: values.get("--stack"),
         config: values.get("--config"),
         stackTags,
+        concurrency: parseConcurrency(values.get("--concurrency")),
         ...common,
       };
     case "rules":
@@ -218,4 +217,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         `unknown command "${command}"; expected scan, preview, baseline, rules, validate-config or stage-policypack`,
       );
   }
+}
+
+function parseConcurrency(raw: string | undefined): number {
+  const concurrency = Number(raw ?? String(DEFAULT_SCAN_CONCURRENCY));
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new UsageError("--concurrency must be an integer from 1 to 64");
+  }
+  return concurrency;
 }

@@ -268,6 +268,7 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
           packConfig,
           stackConfig: program.stackConfig,
           stackTags: args.stackTags,
+          concurrency: args.concurrency,
         });
       });
       return output(report, args, io);
