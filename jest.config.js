@@ -9,4 +9,6 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   testTimeout: 60000,
+  // One seed for every fast-check property: reproducible CI (FC_SEED overrides it).
+  setupFiles: ["<rootDir>/test/support/fast-check-seed.ts"],
 };

@@ -238,11 +238,16 @@ function writeValue(w: ProtoWriter, value: unknown): void {
   }
 }
 
-/** google.protobuf.Struct's fields (map entries in key order, as google-protobuf writes maps). */
+/**
+ * google.protobuf.Struct's fields (map entries in key order, as google-protobuf writes maps). A key `__proto__`
+ * (an own property when the input came from JSON.parse) is never sent, as the generated classes never sent it: a
+ * receiver that rebuilds the object by assignment would set the object's prototype from untrusted input.
+ */
 function writeStructFields(w: ProtoWriter, props: Record<string, unknown>, skipInternalKeys: boolean): void {
   const keys: string[] = [];
   for (const key of Object.keys(props)) {
-    if (props[key] !== undefined && !(skipInternalKeys && key.startsWith("__"))) keys.push(key);
+    if (props[key] === undefined || key === "__proto__") continue;
+    if (!(skipInternalKeys && key.startsWith("__"))) keys.push(key);
   }
   keys.sort();
   for (const key of keys) {
