@@ -37,5 +37,5 @@ export function renderRules(rules: readonly Rule[], format: "text" | "json"): st
       .map((c, i) => c.padEnd(widths[i]))
       .join("  ")
       .trimEnd();
-  return `${[line(header), ...rows.map(line)].join("\n")}\n\n${rules.length} rules. Details: docs/rules/<rule>.md\n`;
+  return `${[line(header), ...rows.map(line)].join("\n")}\n\n${rules.length} rules. Index: docs/README.md; details: docs/rules/<rule>.md\n`;
 }

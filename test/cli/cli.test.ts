@@ -3,7 +3,7 @@
  * @pulumi/pulumi's run-policy-pack and talks the Analyzer gRPC protocol to it (needs `npm run build`,
  * which `npm test` runs first).
  */
-import { mkdtempSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { rules as registry } from "../../src/rules";
@@ -276,6 +276,11 @@ describe("rules", () => {
     expect(run.stdout).toMatch(
       /aks-preview-feature-registration\s+preview\s+advisory \(mandatory on prod\*\)/,
     );
+    // Points at the generated docs that exist.
+    expect(run.stdout).toContain(
+      `${registry.length} rules. Index: docs/README.md; details: docs/rules/<rule>.md`,
+    );
+    expect(existsSync(path.join(__dirname, "..", "..", "docs", "README.md"))).toBe(true);
   });
 });
 
