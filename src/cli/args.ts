@@ -43,6 +43,8 @@ export type ParsedArgs =
       stackTags: Record<string, string>;
       output?: string;
       expires?: string;
+      /** No progress line on a terminal. */
+      quiet: boolean;
     }
   | ({ command: "rules" } & CommonArgs)
   | { command: "stage-policypack"; outDir: string }
@@ -89,7 +91,7 @@ Options:
   --expires YYYY-MM-DD    baseline: the last day the written exemptions apply
   --format FORMAT         text (default), json or sarif
   --concurrency N         Remediate/Analyze calls in flight (scan, preview; default ${DEFAULT_SCAN_CONCURRENCY}; 1 is the engine's order)
-  --quiet                 text format: print only findings and the summary line; no progress line
+  --quiet                 text format: print only findings and the summary line; no progress line (also baseline)
   --no-color              never colour text output (colour is used only on a terminal; NO_COLOR is honoured)
   -h, --help, --version
 
@@ -180,6 +182,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         stackTags,
         output: values.get("--output"),
         expires: values.get("--expires"),
+        quiet,
       };
     case "preview":
       allow("--program", "--stack", "--config", "--format", "--stack-tag", "--concurrency");

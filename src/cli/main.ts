@@ -227,7 +227,7 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
           `${outFile} exists and is not the --config file; pass it as --config to merge the baseline into it`,
         );
       }
-      const report = await withProgress(io, false, (io, progress) => scan(args, io, progress));
+      const report = await withProgress(io, args.quiet, (io, progress) => scan(args, io, progress));
       const existing = args.config ? readJsonFile(args.config) : undefined;
       const result = baselineConfig(isRecord(existing) ? existing : undefined, report, { today, expires });
       // What is written must be a config the pack accepts.

@@ -40,3 +40,12 @@ describe("--concurrency", () => {
     );
   });
 });
+
+describe("--quiet", () => {
+  it("reaches every command that can show a progress line, baseline included", () => {
+    for (const argv of [["scan", "stack.json"], ["preview"], ["baseline", "stack.json"]]) {
+      expect(parseArgs(argv)).toMatchObject({ quiet: false });
+      expect(parseArgs([...argv, "--quiet"])).toMatchObject({ quiet: true });
+    }
+  });
+});

@@ -209,4 +209,18 @@ describe("the command's progress line", () => {
     expect(stderrOf(writes)).toBe("");
     expect(JSON.parse(stdoutOf(writes))).toMatchObject({ resources: 4 });
   });
+
+  test("baseline shows the line on a terminal, and --quiet turns it off there too", async () => {
+    const argv = ["baseline", EXPORT, "--stack", "prod", "--output", "-"];
+    const shown = await run(argv, { stderrIsTty: true, clock: steppingClock(1000) });
+    expect(shown.code).toBe(0);
+    expect(draws(shown.writes).length).toBeGreaterThan(0);
+    const quiet = await run([...argv, "--quiet"], { stderrIsTty: true, clock: steppingClock(1000) });
+    expect(quiet.code).toBe(0);
+    expect(draws(quiet.writes)).toEqual([]);
+    expect(stderrOf(quiet.writes)).toMatch(
+      /^aks-guardrails: wrote 1 exemption for 1 rule to standard output/,
+    );
+    expect(JSON.parse(stdoutOf(quiet.writes))).toHaveProperty("aks-vmss-direct-modification.exemptions");
+  });
 });
